@@ -1,0 +1,180 @@
+"""The estimator contract shared by every model of :mod:`lamina.classic`.
+
+It follows scikit-learn's: the constructor only stores its arguments, ``fit`` validates its
+input, sets trailing-underscore attributes (``n_features_in_`` always) and returns ``self``,
+and every later method checks that the estimator is fitted and that the feature count matches.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from lamina.errors import NotFittedError, ShapeError, check_finite
+
+__all__ = [
+    "BaseEstimator",
+    "ClassifierMixin",
+    "ConvergenceWarning",
+    "RegressorMixin",
+    "TransformerMixin",
+]
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped at its iteration limit before reaching its tolerance."""
+
+
+class BaseEstimator:
+    """Base class: parameters by constructor introspection, input checks, fitted checks.
+
+    Subclasses list every hyperparameter as an explicit keyword of ``__init__`` and store it
+    unchanged under the same name; ``get_params`` reads them back through the signature.
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return [
+            p.name
+            for p in signature.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the constructor arguments as a dict (``deep`` is kept for compatibility)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> BaseEstimator:
+        """Set constructor arguments by name and return ``self``.
+
+        Raises
+        ------
+        ValueError
+            If a name is not a parameter of this estimator.
+        """
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"{type(self).__name__}.set_params: expected one of {valid}, got {name!r}"
+                )
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {
+            p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+        }
+        shown = [
+            f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults.get(k))
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    # -- input validation -------------------------------------------------------------------
+
+    def _owner(self, method: str) -> str:
+        return f"{type(self).__name__}.{method}"
+
+    def _validate_X(self, X: Any, method: str, reset: bool = False) -> np.ndarray:
+        """Return ``X`` as a finite 2-D float64 array; check or set ``n_features_in_``."""
+        owner = self._owner(method)
+        if not reset:
+            self._check_fitted(method)
+        X = _as_float_array(owner, X, "X")
+        if X.ndim != 2:
+            raise ShapeError(
+                f"{owner}: expected a 2-D array X of shape (n_samples, n_features), "
+                f"got shape {X.shape}; reshape 1-D data with X.reshape(-1, 1)"
+            )
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ShapeError(f"{owner}: expected at least one sample and feature, got {X.shape}")
+        check_finite(owner, X, "X")
+        if reset:
+            self.n_features_in_ = X.shape[1]
+        elif X.shape[1] != self.n_features_in_:
+            name = type(self).__name__
+            raise ShapeError(
+                f"{owner}: X has {X.shape[1]} features, but {name} was fitted with "
+                f"{self.n_features_in_}"
+            )
+        return X
+
+    def _validate_y(self, y: Any, n_samples: int, method: str, numeric: bool) -> np.ndarray:
+        """Return ``y`` as a 1-D array of ``n_samples`` entries (finite float64 if numeric)."""
+        owner = self._owner(method)
+        y = _as_float_array(owner, y, "y") if numeric else np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        if y.ndim != 1:
+            raise ShapeError(f"{owner}: expected a 1-D array y, got shape {y.shape}")
+        if y.shape[0] != n_samples:
+            raise ShapeError(f"{owner}: y has {y.shape[0]} samples, but X has {n_samples}")
+        if numeric:
+            check_finite(owner, y, "y")
+        elif y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValueError(f"{owner}: y contains NaN or inf")
+        return y
+
+    def _check_fitted(self, method: str) -> None:
+        if not hasattr(self, "n_features_in_"):
+            name = type(self).__name__
+            raise NotFittedError(
+                f"{self._owner(method)}: this {name} is not fitted yet; call fit first"
+            )
+
+
+class RegressorMixin:
+    """Adds ``score``: the coefficient of determination R**2 of ``predict``."""
+
+    def score(self, X: Any, y: Any) -> float:
+        """Return R**2 = 1 - sum_i (y_i - yhat_i)**2 / sum_i (y_i - mean(y))**2."""
+        y_pred = self.predict(X)  # type: ignore[attr-defined]
+        y = self._validate_y(y, y_pred.shape[0], "score", numeric=True)  # type: ignore[attr-defined]
+        ss_res = float(np.sum((y - y_pred) ** 2))
+        ss_tot = float(np.sum((y - y.mean()) ** 2))
+        return 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else 0.0)
+
+
+class ClassifierMixin:
+    """Adds label encoding for ``fit`` and ``score``: the accuracy of ``predict``."""
+
+    def _encode_labels(self, y: np.ndarray, method: str = "fit") -> np.ndarray:
+        """Set ``classes_`` (sorted unique labels) and return y as indices into it."""
+        self.classes_, indices = np.unique(y, return_inverse=True)
+        if self.classes_.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__}.{method}: expected at least 2 classes in y, "
+                f"got 1 (class {self.classes_[0]!r})"
+            )
+        return indices
+
+    def score(self, X: Any, y: Any) -> float:
+        """Return the accuracy: the fraction of samples whose label ``predict`` gets right."""
+        y_pred = self.predict(X)  # type: ignore[attr-defined]
+        y = self._validate_y(y, y_pred.shape[0], "score", numeric=False)  # type: ignore[attr-defined]
+        return float(np.mean(y_pred == y))
+
+
+class TransformerMixin:
+    """Adds ``fit_transform``."""
+
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fit to ``X`` (and ``y`` where used), then return ``transform(X)``."""
+        return self.fit(X, y).transform(X)  # type: ignore[attr-defined]
+
+
+def _as_float_array(owner: str, value: Any, name: str) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{owner}: expected numeric {name}, got {type(value).__name__}") from err
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except (TypeError, ValueError):
+        return False
