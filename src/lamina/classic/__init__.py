@@ -14,10 +14,9 @@ from lamina.classic.base import (
     TransformerMixin,
 )
 from lamina.classic.decomposition import PCA, LinearDiscriminantAnalysis
+from lamina.classic.lasso import ElasticNet, Lasso
 from lamina.classic.linear import (
     BiasVarianceCurve,
-    ElasticNet,
-    Lasso,
     LinearRegression,
     Ridge,
     ridge_bias_variance,

@@ -1,0 +1,117 @@
+"""Logistic and softmax regression: parity with scikit-learn's LogisticRegression."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sklearn.linear_model as sk
+from sklearn.datasets import load_breast_cancer, load_iris, load_wine
+from sklearn.preprocessing import StandardScaler as SkStandardScaler
+
+from lamina.classic import ConvergenceWarning, LogisticRegression, SoftmaxRegression
+
+
+def _standardized(loader):  # type: ignore[no-untyped-def]
+    X, y = loader(return_X_y=True)
+    return SkStandardScaler().fit_transform(X), y
+
+
+X_BC, Y_BC = _standardized(load_breast_cancer)
+MULTI = {"iris": _standardized(load_iris), "wine": _standardized(load_wine)}
+
+
+def _sklearn(C: float, X: np.ndarray, y: np.ndarray, **kw: object) -> sk.LogisticRegression:
+    # lbfgs run far past its default tolerance, so the reference is the true minimum.
+    return sk.LogisticRegression(C=C, tol=1e-12, max_iter=10_000, **kw).fit(X, y)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("C", [0.1, 1.0, 10.0])
+def test_logistic_newton_matches_sklearn(C: float) -> None:
+    ours = LogisticRegression(C=C).fit(X_BC, Y_BC)
+    ref = _sklearn(C, X_BC, Y_BC)
+    np.testing.assert_allclose(ours.predict_proba(X_BC), ref.predict_proba(X_BC), atol=1e-4)
+    np.testing.assert_array_equal(ours.predict(X_BC), ref.predict(X_BC))
+    assert ours.score(X_BC, Y_BC) == ref.score(X_BC, Y_BC)
+    assert ours.coef_.shape == ref.coef_.shape and ours.intercept_.shape == ref.intercept_.shape
+    np.testing.assert_allclose(ours.decision_function(X_BC), ref.decision_function(X_BC), atol=1e-3)
+
+
+def test_logistic_alpha_is_the_inverse_of_C() -> None:
+    by_c = LogisticRegression(C=0.25).fit(X_BC, Y_BC)
+    by_alpha = LogisticRegression(alpha=4.0, C=123.0).fit(X_BC, Y_BC)
+    np.testing.assert_allclose(by_alpha.coef_, by_c.coef_, rtol=1e-10)
+
+
+def test_logistic_without_intercept_matches_sklearn() -> None:
+    ours = LogisticRegression(C=1.0, fit_intercept=False).fit(X_BC, Y_BC)
+    ref = _sklearn(1.0, X_BC, Y_BC, fit_intercept=False)
+    np.testing.assert_allclose(ours.predict_proba(X_BC), ref.predict_proba(X_BC), atol=1e-4)
+    np.testing.assert_array_equal(ours.intercept_, [0.0])
+
+
+def test_logistic_unpenalized_matches_sklearn_on_overlapping_classes() -> None:
+    X, y = X_BC[:, :2], Y_BC  # two features: the classes overlap, so the MLE is finite
+    ours = LogisticRegression(penalty="none").fit(X, y)
+    ref = _sklearn(np.inf, X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-4)
+
+
+def test_logistic_gradient_descent_converges_to_newton() -> None:
+    newton = LogisticRegression(C=1.0).fit(X_BC, Y_BC)
+    gd = LogisticRegression(C=1.0, solver="gd", lr=1.0, max_iter=20_000, tol=1e-7).fit(X_BC, Y_BC)
+    np.testing.assert_allclose(gd.predict_proba(X_BC), newton.predict_proba(X_BC), atol=1e-4)
+    assert gd.loss_history_[0] == pytest.approx(np.log(2))
+    assert np.all(np.diff(gd.loss_history_) <= 1e-12)
+
+
+def test_logistic_keeps_arbitrary_labels() -> None:
+    labels = np.where(Y_BC == 1, "benign", "malignant")  # sorted order flips the classes
+    model = LogisticRegression().fit(X_BC, labels)
+    numeric = LogisticRegression().fit(X_BC, Y_BC)
+    assert list(model.classes_) == ["benign", "malignant"]
+    np.testing.assert_array_equal(
+        model.predict(X_BC), np.where(numeric.predict(X_BC) == 1, "benign", "malignant")
+    )
+    np.testing.assert_allclose(
+        model.predict_proba(X_BC)[:, 0], numeric.predict_proba(X_BC)[:, 1], atol=1e-10
+    )
+
+
+def test_logistic_warns_when_it_stops_at_max_iter() -> None:
+    with pytest.warns(ConvergenceWarning, match=r"LogisticRegression\.fit: gd did not converge"):
+        LogisticRegression(solver="gd", max_iter=3).fit(X_BC, Y_BC)
+
+
+@pytest.mark.parametrize("C", [0.1, 1.0, 10.0])
+@pytest.mark.parametrize("dataset", ["iris", "wine"])
+def test_softmax_newton_matches_sklearn_multinomial(dataset: str, C: float) -> None:
+    X, y = MULTI[dataset]
+    ours = SoftmaxRegression(C=C).fit(X, y)
+    ref = _sklearn(C, X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-4)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+    assert ours.score(X, y) == ref.score(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-3)
+    assert ours.intercept_.shape == (3,)
+
+
+def test_softmax_gradient_descent_converges_to_newton() -> None:
+    X, y = MULTI["iris"]
+    newton = SoftmaxRegression(C=1.0).fit(X, y)
+    gd = SoftmaxRegression(C=1.0, solver="gd", lr=1.0, max_iter=5000, tol=1e-7).fit(X, y)
+    np.testing.assert_allclose(gd.predict_proba(X), newton.predict_proba(X), atol=1e-4)
+
+
+def test_softmax_probabilities_sum_to_one_and_survive_large_inputs() -> None:
+    X, y = MULTI["wine"]
+    model = SoftmaxRegression().fit(X, y)
+    proba = model.predict_proba(1e4 * X)
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_logistic_sigmoid_does_not_overflow() -> None:
+    model = LogisticRegression().fit(X_BC, Y_BC)
+    proba = model.predict_proba(1e6 * X_BC)
+    assert np.all(np.isfinite(proba))
+    assert set(np.unique(proba)) <= {0.0, 1.0}
