@@ -1,0 +1,92 @@
+"""lamina: a deep-learning library built from first principles on NumPy.
+
+>>> import lamina
+>>> x = lamina.tensor([1.0, 2.0], requires_grad=True)
+>>> (x ** 2).sum().backward()
+>>> x.grad
+tensor([2., 4.])
+"""
+
+import numpy as np
+
+from lamina.autodiff import (
+    Tensor,
+    default_dtype,
+    enable_grad,
+    get_default_dtype,
+    grad,
+    gradcheck,
+    gradgradcheck,
+    is_grad_enabled,
+    jacobian,
+    manual_seed,
+    no_grad,
+    set_default_dtype,
+    set_grad_enabled,
+    tensor,
+)
+from lamina.ops import (
+    abs,
+    argmax,
+    argmin,
+    cat,
+    chunk,
+    clamp,
+    clip,
+    exp,
+    flatten,
+    gather,
+    log,
+    log1p,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    permute,
+    reshape,
+    sigmoid,
+    split,
+    sqrt,
+    squeeze,
+    stack,
+    std,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+    where,
+)
+from lamina.ops.creation import (
+    arange,
+    empty,
+    eye,
+    full,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    zeros,
+    zeros_like,
+)
+
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int64 = np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "abs", "arange", "argmax", "argmin", "bool_", "cat", "chunk", "clamp", "clip",
+    "default_dtype", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64",
+    "full", "gather", "get_default_dtype", "grad", "gradcheck", "gradgradcheck", "int64",
+    "is_grad_enabled", "jacobian", "log", "log1p", "logsumexp", "manual_seed", "matmul", "max",
+    "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
+    "randn", "reshape", "set_default_dtype", "set_grad_enabled", "sigmoid", "split", "sqrt",
+    "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "unsqueeze", "var",
+    "where", "zeros", "zeros_like",
+]  # fmt: skip

@@ -1,0 +1,135 @@
+"""Reverse-mode differentiation: walks the graph iteratively in generation order."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from lamina.autodiff import grad_mode
+from lamina.autodiff.broadcast import is_broadcast_of, sum_to
+from lamina.errors import GradientShapeError
+
+if TYPE_CHECKING:
+    from lamina.autodiff.function import Function
+    from lamina.autodiff.tensor import Tensor
+
+__all__ = ["backward", "grad"]
+
+
+def backward(
+    roots: Sequence[Tensor],
+    grads: Sequence[Tensor],
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    inputs: Sequence[Tensor] | None = None,
+) -> list[Tensor | None] | None:
+    """Propagate ``grads`` from ``roots`` back through the graph.
+
+    Without ``inputs`` the gradients are accumulated into the ``.grad`` of every leaf that
+    requires one. With ``inputs`` they are returned, in that order, and no ``.grad`` changes.
+    Nodes are visited by decreasing generation, so every consumer of a tensor has finished
+    before its producer runs: no recursion, any depth. Saved arrays are released afterwards
+    unless ``retain_graph``; with ``create_graph`` the backward ops themselves are recorded.
+    """
+    wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
+    captured: list[Tensor | None] = [None] * (0 if inputs is None else len(inputs))
+    pending: dict[Function, Tensor] = {}
+    heap: list[tuple[int, int, Function]] = []
+    for root, g in zip(roots, grads):
+        _send(root, g, pending, heap, wanted, captured)
+    done: list[Function] = []
+    with grad_mode.set_grad_enabled(create_graph):
+        while heap:
+            _, _, fn = heapq.heappop(heap)
+            g = pending.pop(fn)
+            if fn.released:
+                raise RuntimeError(
+                    f"backward: the graph through {type(fn).__name__} was already freed by an "
+                    "earlier backward; call backward(retain_graph=True) the first time"
+                )
+            out = fn.output()
+            if out is not None and wanted is not None and id(out) in wanted:
+                captured[wanted[id(out)]] = g
+            input_grads = fn.backward(g)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
+            for t, needs, gi in zip(fn.inputs, fn.needs_input_grad, input_grads):
+                if needs and gi is not None:
+                    gi = _fit_shape(fn, t, gi)
+                    _send(t, gi, pending, heap, wanted, captured)
+            done.append(fn)
+    if not retain_graph:
+        for fn in done:
+            fn.release()
+    return captured if inputs is not None else None
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Return d(outputs)/d(inputs) without touching any ``.grad`` (like ``torch.autograd.grad``)."""
+    from lamina.autodiff.tensor import Tensor, ones_like
+
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        gouts = [_implicit_grad("grad", o, ones_like) for o in outs]
+    else:
+        gouts = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
+    keep = create_graph if retain_graph is None else retain_graph
+    result = backward(outs, gouts, retain_graph=keep, create_graph=create_graph, inputs=ins)
+    assert result is not None
+    if not allow_unused:
+        for i, r in enumerate(result):
+            if r is None:
+                raise RuntimeError(
+                    f"grad: input {i} was not used to compute the outputs (pass allow_unused=True)"
+                )
+    return tuple(result)
+
+
+def _implicit_grad(owner: str, out: Tensor, ones_like: object) -> Tensor:
+    if out.data.size != 1:
+        raise RuntimeError(
+            f"{owner}: a gradient can be implied only for a scalar output, got shape "
+            f"{tuple(out.shape)}; pass the upstream gradient explicitly"
+        )
+    return ones_like(out)  # type: ignore[operator]
+
+
+def _send(t, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
+    """Hand gradient ``g`` to tensor ``t``: its producer's queue, a capture, or ``.grad``."""
+    if not t.requires_grad:
+        return
+    fn = t._ctx
+    if fn is None:
+        if wanted is None:
+            t.grad = g if t.grad is None else t.grad + g
+        elif id(t) in wanted:
+            i = wanted[id(t)]
+            captured[i] = g if captured[i] is None else captured[i] + g
+        return
+    if fn in pending:
+        pending[fn] = pending[fn] + g
+    else:
+        pending[fn] = g
+        heapq.heappush(heap, (-fn.generation, id(fn), fn))
+
+
+def _fit_shape(fn: Function, t: Tensor, g: Tensor) -> Tensor:
+    """Sum a broadcast gradient back to its input's shape: the only place this is done."""
+    if g.shape == t.shape:
+        return g
+    if not is_broadcast_of(g.shape, t.shape):
+        index = next(i for i, x in enumerate(fn.inputs) if x is t)
+        raise GradientShapeError(
+            f"{type(fn).__name__}.backward: gradient for input {index} has shape {g.shape}, "
+            f"which does not broadcast to the input's shape {t.shape}"
+        )
+    return sum_to(g, t.shape)

@@ -1,0 +1,93 @@
+"""``Function``: one differentiable operation, its forward and backward side by side."""
+
+from __future__ import annotations
+
+import weakref
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lamina.autodiff import grad_mode
+from lamina.autodiff.backend import get_array_module
+
+if TYPE_CHECKING:
+    from lamina.autodiff.tensor import Tensor
+
+__all__ = ["Function"]
+
+
+class Function:
+    """Base class of every differentiable operation.
+
+    A subclass writes ``forward(ctx, *arrays, **params)`` on raw arrays and
+    ``backward(ctx, grad)`` on Tensors (so a backward is itself differentiable). ``ctx`` is the
+    node of the graph: ``ctx.inputs`` are the input Tensors, ``ctx.output()`` the output
+    Tensor (a weak reference), ``ctx.needs_input_grad`` says which inputs want a gradient and
+    ``ctx.xp`` is the array module. Masks and indices are saved on ``ctx`` as plain arrays.
+    ``backward`` returns one gradient (or None) per input; the engine sums any gradient that
+    is a broadcast of its input back to the input's shape.
+    """
+
+    inputs: tuple[Tensor, ...]
+    needs_input_grad: tuple[bool, ...]
+    xp: ModuleType
+    generation: int
+    released: bool = False
+
+    def forward(ctx, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(ctx, grad: Tensor) -> Any:
+        raise NotImplementedError(f"{type(ctx).__name__} has no gradient")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run forward on the inputs' arrays and, if a gradient is wanted, record the node."""
+        from lamina.autodiff.tensor import Tensor, as_tensor
+
+        ref = _reference_dtype(args)
+        inputs = tuple(a if isinstance(a, Tensor) else as_tensor(a, ref) for a in args)
+        ctx = cls()
+        ctx.inputs = inputs
+        ctx.xp = get_array_module(*(t.data for t in inputs))
+        data = ctx.forward(*(t.data for t in inputs), **kwargs)
+        out = Tensor._wrap(data)
+        if grad_mode._grad_enabled:
+            needs = tuple(t.requires_grad for t in inputs)
+            if any(needs):
+                ctx.needs_input_grad = needs
+                ctx.generation = max(t._generation for t in inputs)
+                ctx.output = weakref.ref(out)
+                out.requires_grad = True
+                out._ctx = ctx
+                out._generation = ctx.generation + 1
+                return out
+        ctx.inputs = ()  # nothing will run backward: keep no references
+        return out
+
+    def release(ctx) -> None:
+        """Drop everything saved for backward; a later backward through this node fails."""
+        generation = ctx.generation
+        ctx.__dict__.clear()
+        ctx.generation, ctx.released = generation, True
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _reference_dtype(args: tuple[Any, ...]) -> np.dtype | None:
+    """The dtype Python scalars take in an op: that of the first float array among the inputs.
+
+    This keeps ``float32 * 2.0`` in float32 (a scalar never widens a tensor's dtype).
+    """
+    first = None
+    for a in args:
+        dt = getattr(a, "dtype", None)
+        if dt is None:
+            continue
+        dt = np.dtype(dt)
+        if dt.kind == "f":
+            return dt
+        first = first or dt
+    return first

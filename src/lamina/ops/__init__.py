@@ -1,0 +1,87 @@
+"""The operations of lamina: every differentiable function, written once.
+
+Tensor methods and ``lamina.nn.functional`` both call into here.
+"""
+
+from lamina.ops.activation import (
+    dropout,
+    elu,
+    leaky_relu,
+    linear,
+    log_softmax,
+    softmax,
+    softplus,
+)
+from lamina.ops.elementwise import (
+    abs,
+    add,
+    cast,
+    clip,
+    div,
+    eq,
+    exp,
+    ge,
+    gt,
+    le,
+    log,
+    log1p,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    neg,
+    pow,
+    relu,
+    sigmoid,
+    sign,
+    sqrt,
+    square,
+    sub,
+    tanh,
+    where,
+)
+from lamina.ops.index import gather, getitem, index_add
+from lamina.ops.linalg import matmul
+from lamina.ops.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    pairwise_distance,
+    triplet_margin_loss,
+)
+from lamina.ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from lamina.ops.shape import (
+    broadcast_to,
+    cat,
+    chunk,
+    expand,
+    flatten,
+    pad,
+    permute,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    sum_to,
+    transpose,
+    unsqueeze,
+)
+
+clamp = clip
+concatenate = cat
+
+__all__ = [
+    "abs", "add", "argmax", "argmin", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "broadcast_to", "cast", "cat", "chunk", "clamp", "clip", "concatenate", "cross_entropy",
+    "div", "dropout", "elu", "eq", "exp", "expand", "flatten", "gather", "ge", "getitem", "gt",
+    "index_add", "l1_loss", "le", "leaky_relu", "linear", "log", "log1p", "log_softmax",
+    "logsumexp", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mse_loss", "mul",
+    "ne", "neg", "nll_loss", "pad", "pairwise_distance", "permute", "pow", "relu", "reshape",
+    "sigmoid", "sign", "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack",
+    "std", "sub", "sum", "sum_to", "tanh", "transpose", "triplet_margin_loss", "unsqueeze",
+    "var", "where",
+]  # fmt: skip

@@ -1,0 +1,95 @@
+"""Activation functions and other stateless network maps, composed from the primitives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.random import default_generator
+from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
+from lamina.errors import ShapeError, check_probability
+from lamina.ops._shapes import normalize_dim
+from lamina.ops.elementwise import clip, exp, log, log1p, relu, sigmoid, tanh, where
+from lamina.ops.linalg import matmul
+from lamina.ops.reduce import sum
+
+__all__ = [
+    "dropout", "elu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "softmax",
+    "softplus", "tanh",
+]  # fmt: skip
+
+
+def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
+    """y = x if x > 0 else negative_slope * x."""
+    x = as_tensor(x)
+    return where(x > 0, x, x * negative_slope)
+
+
+def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
+    """y = x if x > 0 else alpha * (exp(x) - 1)."""
+    x = as_tensor(x)
+    # exp of min(x, 0): the unused branch never overflows, so its zero gradient stays zero
+    return where(x > 0, x, (exp(clip(x, max=0.0)) - 1) * alpha)
+
+
+def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """y = log(1 + exp(beta * x)) / beta, computed as max(z, 0) + log1p(exp(-|z|)), z = beta*x.
+
+    Above ``threshold`` (beta * x > threshold) it returns x, as PyTorch does.
+    """
+    x = as_tensor(x)
+    z = x * beta
+    smooth = (relu(z) + log1p(exp(-abs(z)))) / beta
+    return where(z > threshold, x, smooth)
+
+
+def _shift(x: Tensor, d: int) -> Tensor:
+    """x minus its (constant) maximum along ``d``: exp of it cannot overflow."""
+    m = x.data.max(axis=d, keepdims=True)
+    return x - Tensor._wrap(np.where(np.isfinite(m), m, 0).astype(x.dtype))
+
+
+def softmax(x: TensorLike, dim: int = -1) -> Tensor:
+    """y_i = exp(x_i - m) / sum_j exp(x_j - m) along ``dim``, with m = max(x) for stability."""
+    x = as_tensor(x)
+    d = normalize_dim("softmax", dim, x.ndim)
+    e = exp(_shift(x, d))
+    return e / sum(e, d, keepdim=True)
+
+
+def log_softmax(x: TensorLike, dim: int = -1) -> Tensor:
+    """y_i = x_i - logsumexp(x) along ``dim``, computed as (x_i - m) - log(sum_j exp(x_j - m))."""
+    x = as_tensor(x)
+    d = normalize_dim("log_softmax", dim, x.ndim)
+    z = _shift(x, d)
+    return z - log(sum(exp(z), d, keepdim=True))
+
+
+def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    x = as_tensor(x)
+    if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
+        raise ShapeError(
+            f"linear: expected input of shape (..., {weight.shape[-1]}), got {x.shape}"
+        )
+    y = matmul(x, weight.transpose(0, 1) if weight.ndim == 2 else weight)
+    return y if bias is None else y + bias
+
+
+def dropout(
+    x: TensorLike, p: float = 0.5, training: bool = True, rng: np.random.Generator | None = None
+) -> Tensor:
+    """Inverted dropout: y = x * mask / (1 - p), mask_i ~ Bernoulli(1 - p); identity in eval.
+
+    Scaling at training time keeps E[y] = x, so evaluation needs no rescaling.
+    """
+    x = as_tensor(x)
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    check_probability("dropout", p=p)
+    gen = rng if rng is not None else default_generator()
+    keep = gen.random(x.shape, dtype=np.float32 if x.dtype == np.float32 else np.float64) >= p
+    return x * Tensor._wrap(keep.astype(x.dtype) / x.dtype.type(1 - p))

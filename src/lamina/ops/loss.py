@@ -1,0 +1,222 @@
+"""Loss functions with PyTorch's signatures, ``reduction`` options and numerics."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
+from lamina.errors import ShapeError, check_finite, check_in
+from lamina.ops._shapes import check_same_shape
+from lamina.ops.activation import log_softmax, softplus
+from lamina.ops.elementwise import abs, clip, log, minimum, relu
+from lamina.ops.index import getitem
+from lamina.ops.reduce import mean, sum
+
+__all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "l1_loss",
+    "mse_loss", "nll_loss", "pairwise_distance", "triplet_margin_loss",
+]  # fmt: skip
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(owner: str, loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return mean(loss)
+    if reduction == "sum":
+        return sum(loss)
+    return loss
+
+
+def _inputs(owner: str, x: TensorLike, target: TensorLike, reduction: str) -> tuple[Tensor, Tensor]:
+    """Check a loss's input and target: same shape, finite input, a known reduction."""
+    check_in(owner, "reduction", reduction, _REDUCTIONS)
+    x, t = as_tensor(x), as_tensor(target)
+    check_same_shape(owner, x.shape, t.shape, "input and target")
+    check_finite(owner, x.data)
+    return x, t.to(x.dtype) if t.dtype != x.dtype else t
+
+
+def mse_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """Mean squared error: l_i = (x_i - y_i)**2, then mean, sum or none."""
+    x, t = _inputs("mse_loss", input, target, reduction)
+    d = x - t
+    return _reduce("mse_loss", d * d, reduction)
+
+
+def l1_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: l_i = |x_i - y_i|, then mean, sum or none."""
+    x, t = _inputs("l1_loss", input, target, reduction)
+    return _reduce("l1_loss", abs(x - t), reduction)
+
+
+def _class_target(owner: str, x: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
+    """Check class indices against scores (N, C, d1, ...) and return them as an array."""
+    t = target.data
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{owner}: target must hold integer class indices, got {t.dtype}")
+    expected = (x.shape[0], *x.shape[2:]) if x.ndim > 1 else ()
+    if t.shape != expected:
+        raise ShapeError(
+            f"{owner}: target shape {t.shape} does not match input {x.shape}; expected {expected}"
+        )
+    valid = t[t != ignore_index]
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
+        bad = valid.max() if valid.max() >= n_classes else valid.min()
+        raise IndexError(f"{owner}: target must hold class indices in [0, {n_classes}), got {bad}")
+    return t
+
+
+def _pick(logp: Tensor, t: np.ndarray) -> Tensor:
+    """logp[n, t[n, ...], ...]: the score of each sample's target class."""
+    if logp.ndim == 1:
+        return getitem(logp, int(t))
+    index = list(np.indices(t.shape, sparse=True))
+    index.insert(1, t)
+    return getitem(logp, tuple(index))
+
+
+def nll_loss(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of log-probabilities: l_n = -w[y_n] * x[n, y_n].
+
+    ``mean`` divides by sum_n w[y_n] over the samples not ignored, as PyTorch does.
+    """
+    check_in("nll_loss", "reduction", reduction, _REDUCTIONS)
+    x, target = as_tensor(input), as_tensor(target)
+    check_finite("nll_loss", x.data)
+    t = _class_target("nll_loss", x, target, ignore_index)
+    keep = t != ignore_index
+    safe = np.where(keep, t, 0)
+    w = np.ones(x.shape[1] if x.ndim > 1 else x.shape[0], x.dtype)
+    if weight is not None:
+        w = as_tensor(weight).data.astype(x.dtype)
+    wt = (w[safe] * keep).astype(x.dtype)
+    loss = -_pick(x, safe) * Tensor._wrap(wt)
+    if reduction == "none":
+        return loss
+    total = sum(loss)
+    return total / wt.sum() if reduction == "mean" else total
+
+
+def cross_entropy(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross-entropy from logits: l_n = -sum_c w_c * q_nc * log_softmax(x_n)_c.
+
+    ``target`` holds class indices (q is one-hot) or class probabilities (same shape as the
+    input). Label smoothing mixes q with the uniform distribution: q' = (1 - e) * q + e / C.
+    """
+    check_in("cross_entropy", "reduction", reduction, _REDUCTIONS)
+    if not 0 <= label_smoothing <= 1:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    x, t = as_tensor(input), as_tensor(target)
+    check_finite("cross_entropy", x.data)
+    cdim = 1 if x.ndim > 1 else 0
+    n_classes = x.shape[cdim]
+    logp = log_softmax(x, cdim)
+    w = None if weight is None else as_tensor(weight).data.astype(x.dtype)
+    wshape = (n_classes,) + (1,) * (x.ndim - cdim - 1)
+    if t.dtype.kind == "f":  # class probabilities
+        check_same_shape("cross_entropy", x.shape, t.shape, "input and probability target")
+        q = t.to(x.dtype)
+        if label_smoothing:
+            q = q * (1 - label_smoothing) + label_smoothing / n_classes
+        wq = q if w is None else q * Tensor._wrap(w.reshape(wshape))
+        return _reduce("cross_entropy", -sum(wq * logp, cdim), reduction)
+    nll = nll_loss(logp, t, w, ignore_index, reduction)
+    if not label_smoothing:
+        return nll
+    tt = t.data
+    keep = tt != ignore_index
+    wl = logp if w is None else logp * Tensor._wrap(w.reshape(wshape))
+    smooth = -sum(wl, cdim) * Tensor._wrap(keep.astype(x.dtype))
+    if reduction == "mean":
+        denom = keep.sum() if w is None else w[np.where(keep, tt, 0)][keep].sum()
+        smooth = sum(smooth) / denom
+    elif reduction == "sum":
+        smooth = sum(smooth)
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def binary_cross_entropy(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """BCE of probabilities: l = -w * (y * log(p) + (1 - y) * log(1 - p)); logs clamped at -100."""
+    p, t = _inputs("binary_cross_entropy", input, target, reduction)
+    if p.data.size and (p.data.min() < 0 or p.data.max() > 1):
+        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]")
+    loss = -(t * clip(log(p), min=-100.0) + (1 - t) * clip(log(1 - p), min=-100.0))
+    if weight is not None:
+        loss = loss * as_tensor(weight, p.dtype)
+    return _reduce("binary_cross_entropy", loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    reduction: str = "mean",
+    pos_weight: TensorLike | None = None,
+) -> Tensor:
+    """BCE of logits, stable for any x: l = (1 - y) * x + (1 + (pw - 1) * y) * softplus(-x).
+
+    With pos_weight pw = 1 this is -(y * log(sigmoid(x)) + (1 - y) * log(1 - sigmoid(x))),
+    but softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) never overflows.
+    """
+    x, t = _inputs("binary_cross_entropy_with_logits", input, target, reduction)
+    sp = softplus(-x)
+    scale = 1 if pos_weight is None else (as_tensor(pos_weight, x.dtype) - 1) * t + 1
+    loss = (1 - t) * x + sp * scale
+    if weight is not None:
+        loss = loss * as_tensor(weight, x.dtype)
+    return _reduce("binary_cross_entropy_with_logits", loss, reduction)
+
+
+def pairwise_distance(
+    x1: TensorLike, x2: TensorLike, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """d = (sum_i |x1_i - x2_i + eps|**p)**(1/p) over the last dim, as PyTorch computes it."""
+    d = abs(as_tensor(x1) - x2 + eps)
+    return sum(d**p, -1, keepdim=keepdim) ** (1.0 / p)
+
+
+def triplet_margin_loss(
+    anchor: TensorLike,
+    positive: TensorLike,
+    negative: TensorLike,
+    margin: float = 1.0,
+    p: float = 2.0,
+    eps: float = 1e-6,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """l = max(d(a, p) - d(a, n) + margin, 0), d the p-norm distance (FaceNet's triplet loss).
+
+    With ``swap`` the negative distance is min(d(a, n), d(p, n)).
+    """
+    check_in("triplet_margin_loss", "reduction", reduction, _REDUCTIONS)
+    a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
+    check_same_shape("triplet_margin_loss", a.shape, pos.shape, "anchor and positive")
+    check_same_shape("triplet_margin_loss", a.shape, neg.shape, "anchor and negative")
+    check_finite("triplet_margin_loss", a.data, "anchor")
+    d_pos = pairwise_distance(a, pos, p, eps)
+    d_neg = pairwise_distance(a, neg, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(pos, neg, p, eps))
+    loss = relu(d_pos - d_neg + margin)
+    return _reduce("triplet_margin_loss", loss, reduction)
