@@ -75,7 +75,8 @@ def test_lasso_at_default_tolerance_matches_sklearn_and_its_sweep_count() -> Non
     ours = Lasso(alpha=0.1).fit(X_RAW, Y)
     ref = sk.Lasso(alpha=0.1).fit(X_RAW, Y)
     assert_rel_close(ours.coef_, ref.coef_, 1e-5)
-    assert ours.n_iter_ == ref.n_iter_
+    assert ours.n_iter_ == ref.n_iter_ == len(ours.loss_history_)
+    assert np.all(np.diff(ours.loss_history_) <= 1e-9)  # coordinate descent never goes uphill
 
 
 @pytest.mark.parametrize("l1_ratio", [0.2, 0.5, 0.9])
@@ -162,6 +163,12 @@ def test_ridge_bias_variance_curve_shows_the_tradeoff() -> None:
     assert 0 < best < len(alphas) - 1  # validation error is U-shaped
     assert curve.best_alpha == alphas[best]
     assert curve.val_error[0] > 2 * curve.train_error[0]  # small alpha overfits
+
+
+@pytest.mark.parametrize("est", [LinearRegression(solver="gd", lr=1.0), Ridge(solver="gd", lr=1.0)])
+def test_gradient_descent_says_when_it_diverges(est: LinearRegression | Ridge) -> None:
+    with pytest.raises(FloatingPointError, match=r"\.fit: gradient descent diverged"):
+        est.fit(X_STD, Y)
 
 
 def test_ridge_bias_variance_rejects_empty_alphas() -> None:

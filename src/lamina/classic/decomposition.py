@@ -74,7 +74,7 @@ class PCA(TransformerMixin, BaseEstimator):
         if k is None:
             return limit
         if isinstance(k, float) and 0 < k < 1:
-            return int(np.searchsorted(np.cumsum(ratio), k - 1e-12) + 1)
+            return int(min(np.searchsorted(np.cumsum(ratio), k, side="right") + 1, limit))
         check_positive_int(owner, n_components=k)
         if k > limit:
             raise ValueError(f"{owner}: n_components must be <= min(m, n) = {limit}, got {k}")

@@ -43,6 +43,8 @@ class ElasticNet(_LinearModel):
     n_iter_ : int
         Sweeps run.
     dual_gap_ : float
+    loss_history_ : list of float
+        The objective above after every sweep.
         The duality gap at the end, in units of the unnormalized objective.
 
     Notes
@@ -79,9 +81,10 @@ class ElasticNet(_LinearModel):
         l1, l2 = m * self.alpha * self.l1_ratio, m * self.alpha * (1 - self.l1_ratio)
 
         def solve(Xc: np.ndarray, yc: np.ndarray) -> np.ndarray:
-            w, self.dual_gap_, self.n_iter_ = _coordinate_descent(
+            w, self.dual_gap_, self.n_iter_, history = _coordinate_descent(
                 Xc, yc, l1, l2, self.max_iter, self.tol
             )
+            self.loss_history_ = [loss / m for loss in history]
             return w
 
         self._fit_centered(X, y, solve)
@@ -133,14 +136,17 @@ class Lasso(ElasticNet):
 
 def _coordinate_descent(
     X: np.ndarray, y: np.ndarray, l1: float, l2: float, max_iter: int, tol: float
-) -> tuple[np.ndarray, float, int]:
-    """Minimize 0.5 * ||y - X @ w||**2 + l1 * ||w||_1 + 0.5 * l2 * ||w||**2 cyclically."""
+) -> tuple[np.ndarray, float, int, list[float]]:
+    """Minimize 0.5 * ||y - X @ w||**2 + l1 * ||w||_1 + 0.5 * l2 * ||w||**2 cyclically.
+
+    Returns the weights, the last duality gap, the sweeps run and the objective per sweep.
+    """
     n = X.shape[1]
     w = np.zeros(n)
     r = y.copy()
     col_sq = np.einsum("ij,ij->j", X, X)
     tol_gap = tol * float(y @ y)
-    gap = np.inf
+    gap, history = np.inf, []
     for sweep in range(1, max_iter + 1):
         max_dw = max_w = 0.0
         for j in range(n):
@@ -152,11 +158,12 @@ def _coordinate_descent(
             if w[j] != old:
                 r -= X[:, j] * (w[j] - old)
             max_dw, max_w = max(max_dw, abs(w[j] - old)), max(max_w, abs(w[j]))
+        history.append(0.5 * float(r @ r) + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w))
         if max_w == 0.0 or max_dw / max_w < tol or sweep == max_iter:
             gap = _duality_gap(X, y, w, r, l1, l2)
             if gap < tol_gap:
-                return w, gap, sweep
-    return w, gap, max_iter
+                return w, gap, sweep, history
+    return w, gap, max_iter, history
 
 
 def _duality_gap(

@@ -123,7 +123,7 @@ class LinearRegression(_LinearModel):
             batch = {"gd": X.shape[0], "sgd": 1, "minibatch": self.batch_size}[self.solver]
             rng = np.random.default_rng(self.seed)
             self.coef_, self.intercept_, self.loss_history_ = _descend(
-                X, y, 0.0, self.lr, self.epochs, batch, rng, self.fit_intercept
+                X, y, 0.0, self.lr, self.epochs, batch, rng, self.fit_intercept, owner
             )
             self.n_iter_ = self.epochs
         return self
@@ -187,7 +187,7 @@ class Ridge(_LinearModel):
             check_nonnegative(owner, lr=self.lr)
             check_positive_int(owner, epochs=self.epochs)
             self.coef_, self.intercept_, self.loss_history_ = _descend(
-                X, y, self.alpha, self.lr, self.epochs, X.shape[0], None, self.fit_intercept
+                X, y, self.alpha, self.lr, self.epochs, X.shape[0], None, self.fit_intercept, owner
             )
             self.n_iter_ = self.epochs
         return self
@@ -269,24 +269,32 @@ def _descend(
     batch: int,
     rng: np.random.Generator | None,
     fit_intercept: bool,
+    owner: str,
 ) -> tuple[np.ndarray, float, list[float]]:
     """Gradient descent on J = (1/m) * (||X @ w + b - y||**2 + alpha * ||w||**2).
 
     Each step on a batch B: w -= lr * (2/|B|) * (X_B.T @ r_B + alpha * (|B|/m) * w),
     b -= lr * (2/|B|) * sum(r_B), r = yhat - y. Batches are reshuffled every epoch by ``rng``.
+    Raises ``FloatingPointError`` naming ``owner`` once the cost stops being finite.
     """
     m, n = X.shape
     w, b, history = np.zeros(n), 0.0, []
     order = np.arange(m)
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         if rng is not None and batch < m:
             rng.shuffle(order)
-        for start in range(0, m, batch):
-            idx = order[start : start + batch]
-            r = X[idx] @ w + b - y[idx]
-            scale = 2.0 / idx.size
-            w = w - lr * scale * (X[idx].T @ r + alpha * (idx.size / m) * w)
-            if fit_intercept:
-                b -= lr * scale * float(r.sum())
-        history.append(float(np.mean((X @ w + b - y) ** 2) + alpha * (w @ w) / m))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, m, batch):
+                idx = order[start : start + batch]
+                r = X[idx] @ w + b - y[idx]
+                scale = 2.0 / idx.size
+                w = w - lr * scale * (X[idx].T @ r + alpha * (idx.size / m) * w)
+                if fit_intercept:
+                    b -= lr * scale * float(r.sum())
+            history.append(float(np.mean((X @ w + b - y) ** 2) + alpha * (w @ w) / m))
+        if not np.isfinite(history[-1]):
+            raise FloatingPointError(
+                f"{owner}: gradient descent diverged (cost not finite at epoch {epoch}); "
+                f"expected a smaller lr than {lr:g} or standardized features"
+            )
     return w, b, history
