@@ -11,7 +11,7 @@ import lamina as L
 import lamina.nn.functional as F
 
 
-def main(steps: int = 300, seed: int = 0) -> list[float]:
+def main(steps: int = 400, seed: int = 0) -> list[float]:
     rng = np.random.default_rng(seed)
     x = L.tensor(rng.uniform(-3, 3, (256, 1)))  # y = sin(x) with a little noise
     y = L.tensor(np.sin(x.numpy()) + 0.05 * rng.standard_normal((256, 1)))
@@ -26,7 +26,7 @@ def main(steps: int = 300, seed: int = 0) -> list[float]:
         loss.backward()
         with L.no_grad():
             for p in (w1, b1, w2, b2):
-                p.data -= 0.1 * p.grad.data
+                p.data -= 0.05 * p.grad.data
                 p.grad = None
         losses.append(loss.item())
         if step % 50 == 0 or step == steps - 1:

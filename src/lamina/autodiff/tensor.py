@@ -39,7 +39,8 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     array = np.asarray(data)
     kind = array.dtype.kind
     if kind == "f":
-        if array.dtype != np.float64 or not isinstance(data, np.ndarray):
+        keep = isinstance(data, np.ndarray) and array.dtype in (np.float32, np.float64)
+        if not keep:
             array = array.astype(grad_mode._default_dtype, copy=False)
     elif kind in "iu":
         array = array.astype(np.int64, copy=False)
@@ -54,8 +55,8 @@ class Tensor:
     Parameters
     ----------
     data : array_like
-        Float data becomes float32 (the default dtype) unless it is a float64 ndarray;
-        integer data becomes int64; booleans stay boolean.
+        float32 and float64 ndarrays keep their dtype; other float data (lists, scalars,
+        float16) takes the default dtype, float32; integer data becomes int64; booleans stay.
     requires_grad : bool, default=False
         Record operations on this tensor so that ``backward`` can compute ``.grad``.
     dtype : dtype, optional

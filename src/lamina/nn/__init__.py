@@ -1,5 +1,12 @@
-"""Neural-network building blocks."""
+"""Neural-network building blocks: ``Module``, layers, losses, initializers."""
 
-from lamina.nn import functional
+from lamina.nn import functional, init
+from lamina.nn.container import ModuleDict, ModuleList, Sequential
+from lamina.nn.linear import Flatten, Identity, Linear
+from lamina.nn.module import IncompatibleKeys, Module, StateDictError
+from lamina.nn.parameter import Buffer, Parameter
 
-__all__ = ["functional"]
+__all__ = [
+    "Buffer", "Flatten", "Identity", "IncompatibleKeys", "Linear", "Module", "ModuleDict",
+    "ModuleList", "Parameter", "Sequential", "StateDictError", "functional", "init",
+]  # fmt: skip
