@@ -1,0 +1,1 @@
+"""lamina.text (being built)."""
