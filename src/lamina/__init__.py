@@ -72,6 +72,7 @@ from lamina.ops.creation import (
     zeros,
     zeros_like,
 )
+from lamina.serialization import load, save
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -84,9 +85,9 @@ __all__ = [
     "Tensor", "abs", "arange", "argmax", "argmin", "bool_", "cat", "chunk", "clamp", "clip",
     "default_dtype", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64",
     "full", "gather", "get_default_dtype", "grad", "gradcheck", "gradgradcheck", "int64",
-    "is_grad_enabled", "jacobian", "log", "log1p", "logsumexp", "manual_seed", "matmul", "max",
+    "is_grad_enabled", "jacobian", "load", "log", "log1p", "logsumexp", "manual_seed", "matmul", "max",
     "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
-    "randn", "reshape", "set_default_dtype", "set_grad_enabled", "sigmoid", "split", "sqrt",
+    "randn", "reshape", "save", "set_default_dtype", "set_grad_enabled", "sigmoid", "split", "sqrt",
     "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "unsqueeze", "var",
     "where", "zeros", "zeros_like",
 ]  # fmt: skip

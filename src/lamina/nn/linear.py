@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.grad_mode import get_default_dtype
+from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError, check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
@@ -75,7 +75,8 @@ class Linear(Module):
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        bias = self.bias is not None
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"
 
 
 class Identity(Module):
