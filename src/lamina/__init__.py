@@ -83,11 +83,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "abs", "arange", "argmax", "argmin", "bool_", "cat", "chunk", "clamp", "clip",
-    "default_dtype", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64",
-    "full", "gather", "get_default_dtype", "grad", "gradcheck", "gradgradcheck", "int64",
-    "is_grad_enabled", "jacobian", "load", "log", "log1p", "logsumexp", "manual_seed", "matmul", "max",
-    "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
-    "randn", "reshape", "save", "set_default_dtype", "set_grad_enabled", "sigmoid", "split", "sqrt",
-    "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "unsqueeze", "var",
+    "default_dtype", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64", "full",
+    "gather", "get_default_dtype", "grad", "gradcheck", "gradgradcheck", "int64",
+    "is_grad_enabled", "jacobian", "load", "log", "log1p", "logsumexp", "manual_seed", "matmul",
+    "max", "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
+    "randn", "reshape", "save", "set_default_dtype", "set_grad_enabled", "sigmoid", "split",
+    "sqrt", "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "unsqueeze", "var",
     "where", "zeros", "zeros_like",
 ]  # fmt: skip
