@@ -1,0 +1,7 @@
+"""Layer records: the recurrent family."""
+
+from __future__ import annotations
+
+from specs.layers import LayerSpec
+
+LAYERS: list[LayerSpec] = []
