@@ -25,6 +25,7 @@ from lamina.autodiff import (
     set_grad_enabled,
     tensor,
 )
+from lamina.nn.summary import summary
 from lamina.ops import (
     abs,
     argmax,
@@ -88,6 +89,6 @@ __all__ = [
     "is_grad_enabled", "jacobian", "load", "log", "log1p", "logsumexp", "manual_seed", "matmul",
     "max", "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
     "randn", "reshape", "save", "set_default_dtype", "set_grad_enabled", "sigmoid", "split",
-    "sqrt", "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "unsqueeze", "var",
-    "where", "zeros", "zeros_like",
+    "sqrt", "squeeze", "stack", "std", "sum", "summary", "tanh", "tensor", "transpose",
+    "unsqueeze", "var", "where", "zeros", "zeros_like",
 ]  # fmt: skip

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import weakref
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from lamina.autodiff import grad_mode
 from lamina.autodiff.backend import get_array_module
 
-if TYPE_CHECKING:
-    from lamina.autodiff.tensor import Tensor
+from lamina.autodiff.tensor import Tensor, as_tensor
 
 __all__ = ["Function"]
 
@@ -44,14 +43,16 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run forward on the inputs' arrays and, if a gradient is wanted, record the node."""
-        from lamina.autodiff.tensor import Tensor, as_tensor
-
-        ref = _reference_dtype(args)
-        inputs = tuple(a if isinstance(a, Tensor) else as_tensor(a, ref) for a in args)
+        if all(isinstance(a, Tensor) for a in args):
+            inputs = args
+        else:
+            ref = _reference_dtype(args)
+            inputs = tuple(a if isinstance(a, Tensor) else as_tensor(a, ref) for a in args)
         ctx = cls()
         ctx.inputs = inputs
-        ctx.xp = get_array_module(*(t.data for t in inputs))
-        data = ctx.forward(*(t.data for t in inputs), **kwargs)
+        arrays = [t.data for t in inputs]
+        ctx.xp = get_array_module(*arrays)
+        data = ctx.forward(*arrays, **kwargs)
         out = Tensor._wrap(data)
         if grad_mode._grad_enabled:
             needs = tuple(t.requires_grad for t in inputs)

@@ -16,11 +16,38 @@ from lamina.nn.loss import (
 )
 from lamina.nn.module import IncompatibleKeys, Module, StateDictError
 from lamina.nn.parameter import Buffer, Parameter
+from lamina.nn.summary import Summary, summary
 
 __all__ = [
-    "ELU", "BCELoss", "BCEWithLogitsLoss", "Buffer", "CrossEntropyLoss", "Dropout", "Flatten",
-    "Identity", "IncompatibleKeys", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss",
-    "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ReLU", "Sequential",
-    "Sigmoid", "Softmax", "Softplus", "StateDictError", "Tanh", "TripletMarginLoss",
-    "functional", "init",
+    "ELU",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "Buffer",
+    "CrossEntropyLoss",
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "IncompatibleKeys",
+    "L1Loss",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "Module",
+    "ModuleDict",
+    "ModuleList",
+    "NLLLoss",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "StateDictError",
+    "Summary",
+    "Tanh",
+    "TripletMarginLoss",
+    "functional",
+    "init",
+    "summary",
 ]  # fmt: skip

@@ -1,0 +1,41 @@
+"""Timing helpers shared by the benchmarks: interleaved runs, medians, one table row each."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+__all__ = ["compare", "setup_torch"]
+
+
+def setup_torch(threads: int = 2) -> None:
+    """PyTorch on the CPU with a fixed number of threads, the same as NumPy's BLAS gets here."""
+    torch.set_num_threads(threads)
+
+
+def _time(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def compare(
+    name: str, lamina_epoch: Callable[[], object], torch_epoch: Callable[[], object], repeats: int = 3
+) -> dict[str, float]:
+    """Warm both up, then alternate epochs of the two and return the medians and their ratio."""
+    lamina_epoch()
+    torch_epoch()
+    ours, theirs = [], []
+    for _ in range(repeats):
+        ours.append(_time(lamina_epoch))
+        theirs.append(_time(torch_epoch))
+    result = {"lamina_s": statistics.median(ours), "torch_s": statistics.median(theirs)}
+    result["ratio"] = result["lamina_s"] / result["torch_s"]
+    print(
+        f"{name:10s} lamina {result['lamina_s']:.3f} s/epoch   torch {result['torch_s']:.3f} s/epoch"
+        f"   ratio {result['ratio']:.2f}   (medians of {repeats}, interleaved)"
+    )
+    return result
