@@ -114,7 +114,7 @@ class Word2Vec:
         max_vocab_size: int | None = None,
     ) -> None:
         check_positive_int(
-            self,
+            "Word2Vec",
             vector_size=vector_size,
             window=window,
             min_count=min_count,
@@ -122,7 +122,7 @@ class Word2Vec:
             epochs=epochs,
             batch_size=batch_size,
         )
-        check_nonnegative(self, sample=sample, alpha=alpha, min_alpha=min_alpha)
+        check_nonnegative("Word2Vec", sample=sample, alpha=alpha, min_alpha=min_alpha)
         if sg not in (0, 1):
             raise ValueError(f"Word2Vec: sg must be 0 (CBOW) or 1 (skip-gram), got {sg!r}")
         if not isinstance(ns_exponent, (int, float)):
