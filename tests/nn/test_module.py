@@ -35,7 +35,7 @@ def test_assigning_before_init_raises() -> None:
             self.fc = nn.Linear(2, 2)
             super().__init__()
 
-    with pytest.raises(AttributeError, match="before Module.__init__"):
+    with pytest.raises(AttributeError, match=r"before Module\.__init__"):
         Bad()
 
 
