@@ -18,7 +18,7 @@ NOTES_TABLE = [
 
 
 def test_cooccurrence_of_course_example_equals_the_notes():
-    tokens = "He is not lazy He is intelligent He is smart".split()
+    tokens = ["He", "is", "not", "lazy", "He", "is", "intelligent", "He", "is", "smart"]
     matrix, words = cooccurrence_matrix(tokens, window=2)
     assert words == NOTES_WORDS
     np.testing.assert_array_equal(matrix, NOTES_TABLE)
@@ -62,7 +62,7 @@ def test_svd_embeddings_reconstruct_and_are_deterministic():
     rng = np.random.default_rng(0)
     x = rng.random((6, 3)) @ rng.random((3, 6))  # rank 3
     e = svd_embeddings(x, 3)
-    u, s, vt = np.linalg.svd(x)
+    u, s, _ = np.linalg.svd(x)
     np.testing.assert_allclose(np.abs(e), np.abs(u[:, :3] * s[:3]), atol=1e-10)
     np.testing.assert_allclose(e @ np.diag(1 / s[:3] ** 2) @ e.T @ x, x, atol=1e-8)
     assert (e[np.abs(e).argmax(0), np.arange(3)] > 0).all()

@@ -80,7 +80,7 @@ def test_save_load_and_word2vec_text_format_round_trip(pair, tmp_path):
 def test_load_word2vec_format_reports_bad_line(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_text("2 3\na 1 2 3\nb 1 2\n")
-    with pytest.raises(ValueError, match="line 3 of bad.txt: expected a word and 3 numbers"):
+    with pytest.raises(ValueError, match=r"line 3 of bad\.txt: expected a word and 3 numbers"):
         KeyedVectors.load_word2vec_format(path)
 
 
@@ -119,14 +119,14 @@ def test_evaluate_analogies_equals_gensim(lee_pair):
 def test_malformed_analogy_line_is_named(tmp_path, pair):
     path = tmp_path / "questions.txt"
     path.write_text(": capitals\n" + "w1 w2 w3 w4\n" * 10 + "w1 w2 w3\n")
-    with pytest.raises(ValueError, match="line 12 of questions.txt: expected 4 words, got 3"):
+    with pytest.raises(ValueError, match=r"line 12 of questions\.txt: expected 4 words, got 3"):
         evaluate_analogies(pair[0], path)
     path.write_text("w1 w2 w3 w4\n")
-    with pytest.raises(ValueError, match="line 1 of questions.txt: expected a ': section'"):
+    with pytest.raises(ValueError, match=r"line 1 of questions\.txt: expected a ': section'"):
         evaluate_analogies(pair[0], path)
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("w1\tw2\t3.0\nw1\tw2\tmany\n")
-    with pytest.raises(ValueError, match="line 2 of pairs.tsv: expected"):
+    with pytest.raises(ValueError, match=r"line 2 of pairs\.tsv: expected"):
         evaluate_word_pairs(pair[0], pairs)
 
 
@@ -135,7 +135,7 @@ def test_similarity_functions():
     np.testing.assert_allclose(cosine_similarity(a), [[1, 0, 0], [0, 1, 0], [0, 0, 0]])
     assert cosine_similarity([3.0, 4.0], [3.0, 4.0]) == pytest.approx(1.0)
     assert euclidean_distance([0.0, 0.0], [3.0, 4.0]) == pytest.approx(5.0)
-    idx, score = nearest_neighbors([1.0, 0.1], a, k=2)
+    idx, _ = nearest_neighbors([1.0, 0.1], a, k=2)
     assert idx.tolist() == [0, 1]
     idx, dist = nearest_neighbors(np.array([[0.0, 1.9]]), a, k=1, metric="euclidean")
     assert idx.tolist() == [[1]] and dist[0, 0] == pytest.approx(0.1)
