@@ -96,3 +96,101 @@ def resolve_reshape(owner: str, shape: tuple[int, ...], target: tuple[int, ...])
     elif known != size:
         raise ShapeError(f"{owner}: cannot reshape {shape} ({size} elements) into {target}")
     return target
+
+
+# ---------------------------------------------------------------- convolution and pooling
+
+
+def ntuple(owner: str, name: str, value: Any, n: int, minimum: int = 1) -> tuple[int, ...]:
+    """Read an int or a length-``n`` sequence of ints (kernel_size, stride, ...) as a tuple."""
+    values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != n or any(
+        isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
+    ):
+        bound = "positive" if minimum == 1 else f">= {minimum}"
+        raise ValueError(f"{owner}: {name} must be a {bound} int or {n} of them, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def same_padding(kernel: int, dilation: int) -> tuple[int, int]:
+    """Padding (before, after) that keeps the size at stride 1; the odd extra goes after.
+
+    The kernel spans d*(k - 1) + 1 positions, so d*(k - 1) zeros are needed in all; PyTorch
+    puts the larger half at the end (right or bottom) when that number is odd.
+    """
+    total = dilation * (kernel - 1)
+    return total // 2, total - total // 2
+
+
+def conv_output_size(
+    owner: str, size: int, kernel: int, stride: int, pad: tuple[int, int], dilation: int, dim: str
+) -> int:
+    """floor((size + pad_before + pad_after - dilation*(kernel - 1) - 1) / stride) + 1.
+
+    An output that would be empty raises ShapeError saying which argument makes it so.
+    """
+    padded, span = size + pad[0] + pad[1], dilation * (kernel - 1) + 1
+    if padded < span:
+        cause = "kernel_size" if kernel > padded else "dilation"
+        raise ShapeError(
+            f"{owner}: output {dim} would be {(padded - span) // stride + 1}: the {cause} is too "
+            f"large, a kernel of {kernel} with dilation {dilation} spans {span} positions but "
+            f"the input {dim} {size} with padding {pad} has only {padded}"
+        )
+    return (padded - span) // stride + 1
+
+
+def conv_transpose_output_size(
+    owner: str,
+    size: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    dilation: int,
+    output_padding: int,
+    dim: str,
+) -> int:
+    """(size - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1."""
+    out = (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+    if out <= 0:
+        raise ShapeError(
+            f"{owner}: output {dim} would be {out} = ({size} - 1)*stride {stride} - 2*padding "
+            f"{padding} + dilation {dilation}*(kernel_size {kernel} - 1) + output_padding "
+            f"{output_padding} + 1: the padding is too large"
+        )
+    return out
+
+
+def pool_output_size(
+    owner: str,
+    size: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    dilation: int,
+    ceil_mode: bool,
+    dim: str,
+) -> tuple[int, int]:
+    """PyTorch's pooling size and the extra padding after the input that ceil_mode needs.
+
+    out = floor_or_ceil((size + 2*padding - dilation*(kernel - 1) - 1) / stride) + 1, and in
+    ceil mode the last window must still start inside the input or the left padding.
+    """
+    span = dilation * (kernel - 1) + 1
+    if 2 * padding > span:
+        raise ValueError(
+            f"{owner}: padding {padding} must be at most half of the kernel_size {kernel} "
+            f"(dilated span {span})"
+        )
+    room = size + 2 * padding - span
+    out = (room + (stride - 1 if ceil_mode else 0)) // stride + 1 if room >= 0 else 0
+    if ceil_mode and out > 0 and (out - 1) * stride >= size + padding:
+        out -= 1
+    if out <= 0:
+        raise ShapeError(
+            f"{owner}: output {dim} would be {out}: the kernel_size {kernel} with dilation "
+            f"{dilation} spans {span} positions but the input {dim} {size} with padding "
+            f"{padding} on each side has only {size + 2 * padding}"
+        )
+    extra = max(0, (out - 1) * stride + span - (size + 2 * padding))
+    return out, extra

@@ -1,0 +1,418 @@
+"""Convolutions: conv1d, conv2d and conv_transpose2d as matrix products over an im2col view.
+
+Three Functions are the adjoints of one another and close the set under differentiation, so
+gradients of gradients work:
+
+    Conv(x, w)            y = w (*) x                  (cross-correlation, what CNNs call conv)
+    ConvInputGrad(g, w)   dx = w^T (*) g               (the transposed convolution)
+    ConvWeightGrad(x, g)  dw = g (*) x                 (correlation of input and output grads)
+
+Each is bilinear, so each one's backward is a call of the other two. Internally arrays are
+laid out channels first, (C, N, H, W): the matrix product ``w (O, C*kh*kw) @ cols (C*kh*kw,
+N*Ho*Wo)`` then gives (O, N, Ho, Wo) with no copy, returned as an (N, O, Ho, Wo) view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from lamina.autodiff.function import Function
+from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
+from lamina.errors import ShapeError
+from lamina.ops._shapes import (
+    conv_output_size,
+    conv_transpose_output_size,
+    ntuple,
+    same_padding,
+)
+from lamina.ops.reduce import sum
+from lamina.ops.shape import reshape, unsqueeze
+
+__all__ = ["Geometry", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+
+Pads = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the windows of a 2-d convolution or pooling lie.
+
+    ``in_hw`` is the unpadded input size, ``pads`` the zeros (before, after) along H and W,
+    ``out_hw`` the number of windows; window (p, q) covers rows p*stride + i*dilation.
+    """
+
+    in_hw: tuple[int, int]
+    out_hw: tuple[int, int]
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    pads: Pads
+    groups: int = 1
+
+    @property
+    def padded_hw(self) -> tuple[int, int]:
+        (pt, pb), (pl, pr) = self.pads
+        return self.in_hw[0] + pt + pb, self.in_hw[1] + pl + pr
+
+    def slices(self, i: int, j: int) -> tuple[slice, slice]:
+        """The rows and columns of the padded input that kernel offset (i, j) touches."""
+        (sh, sw), (dh, dw), (ho, wo) = self.stride, self.dilation, self.out_hw
+        return (
+            slice(i * dh, i * dh + sh * (ho - 1) + 1, sh),
+            slice(j * dw, j * dw + sw * (wo - 1) + 1, sw),
+        )
+
+
+def padded(x: np.ndarray, geom: Geometry, value: float = 0.0, channels_first: bool = True):
+    """x (N, C, H, W) surrounded by ``value``; a view of x itself when there is no padding.
+
+    With ``channels_first`` the new buffer is laid out (C, N, H, W) in memory, the layout
+    the im2col copy reads fastest.
+    """
+    (pt, pb), (pl, pr) = geom.pads
+    if not (pt or pb or pl or pr):
+        return x
+    n, c, h, w = x.shape
+    hp, wp = geom.padded_hw
+    if channels_first:
+        buf = np.full((c, n, hp, wp), value, x.dtype)
+        buf[:, :, pt : pt + h, pl : pl + w] = x.transpose(1, 0, 2, 3)
+        return buf.transpose(1, 0, 2, 3)
+    buf = np.full((n, c, hp, wp), value, x.dtype)
+    buf[:, :, pt : pt + h, pl : pl + w] = x
+    return buf
+
+
+def windows(xp: np.ndarray, geom: Geometry, order: str) -> np.ndarray:
+    """A read-only strided view of every window of the padded ``xp`` (N, C, Hp, Wp).
+
+    ``order`` "cols" gives (C, kh, kw, N, Ho, Wo), the im2col order; "pool" gives
+    (N, C, Ho, Wo, kh, kw).
+    """
+    sn, sc, sh, sw = xp.strides
+    (kh, kw), (ho, wo) = geom.kernel, geom.out_hw
+    (th, tw), (dh, dw) = geom.stride, geom.dilation
+    n, c = xp.shape[:2]
+    if order == "cols":
+        shape, strides = (c, kh, kw, n, ho, wo), (sc, sh * dh, sw * dw, sn, sh * th, sw * tw)
+    else:
+        shape, strides = (n, c, ho, wo, kh, kw), (sn, sc, sh * th, sw * tw, sh * dh, sw * dw)
+    return as_strided(xp, shape, strides, writeable=False)
+
+
+def im2col(x: np.ndarray, geom: Geometry) -> np.ndarray:
+    """The (C*kh*kw, N*Ho*Wo) matrix whose columns are the flattened windows of x."""
+    n, c = x.shape[:2]
+    (kh, kw), (ho, wo) = geom.kernel, geom.out_hw
+    cols = np.ascontiguousarray(windows(padded(x, geom), geom, "cols"))
+    return cols.reshape(c * kh * kw, n * ho * wo)
+
+
+def col2im(cols: np.ndarray, geom: Geometry, n: int) -> np.ndarray:
+    """The adjoint of im2col: each column added back onto the window it came from.
+
+    ``cols`` is anything that reshapes to (C, kh, kw, N, Ho, Wo); the result is (N, C, H, W),
+    a view of a channels-first buffer. One vectorized add per kernel offset.
+    """
+    (kh, kw), (ho, wo), (hp, wp) = geom.kernel, geom.out_hw, geom.padded_hw
+    c = cols.size // (kh * kw * n * ho * wo)
+    six = cols.reshape(c, kh, kw, n, ho, wo)
+    buf = np.zeros((c, n, hp, wp), cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows, columns = geom.slices(i, j)
+            buf[:, :, rows, columns] += six[:, i, j]
+    (pt, _), (pl, _) = geom.pads
+    h, w = geom.in_hw
+    return buf[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
+
+
+def _grouped(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a (G, m, k) @ b (G, k, n): one BLAS call when G is 1."""
+    return (a[0] @ b[0])[None] if a.shape[0] == 1 else np.matmul(a, b)
+
+
+def _out_channels_first(g: np.ndarray, groups: int) -> np.ndarray:
+    """g (N, O, Ho, Wo) as (G, O/G, N*Ho*Wo); free when g is already channels first."""
+    n, o = g.shape[:2]
+    return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, -1)
+
+
+class Conv(Function):
+    """y[n, o] = sum_c,i,j w[o, c, i, j] * x_pad[n, c, p*s + i*d, q*s + j*d] (+ b[o]).
+
+    dx = ConvInputGrad(g, w), dw = ConvWeightGrad(x, g), db = sum of g over N, H, W.
+    """
+
+    def forward(ctx, x, w, *bias, geom):
+        ctx.geom = geom
+        g_, (ho, wo), n = geom.groups, geom.out_hw, x.shape[0]
+        ctx.cols = cols = im2col(x, geom)
+        y = _grouped(w.reshape(g_, w.shape[0] // g_, -1), cols.reshape(g_, -1, cols.shape[1]))
+        y = y.reshape(w.shape[0], n, ho, wo)
+        if bias:
+            y += bias[0][:, None, None, None]
+        return y.transpose(1, 0, 2, 3)
+
+    def backward(ctx, g):
+        x, w = ctx.inputs[:2]
+        needs, geom = ctx.needs_input_grad, ctx.geom
+        dx = ConvInputGrad.apply(g, w, geom=geom) if needs[0] else None
+        dw = ConvWeightGrad.apply(x, g, geom=geom, cols=ctx.cols) if needs[1] else None
+        db = sum(g, (0, 2, 3)) if len(needs) == 3 and needs[2] else None
+        return dx, dw, db
+
+
+class ConvInputGrad(Function):
+    """dx = the transposed convolution of g with w: each g[n, o, p, q] * w[o] is added back
+    onto the window (p, q) of x.  d(g) = Conv(h, w), d(w) = ConvWeightGrad(h, g)."""
+
+    def forward(ctx, g, w, geom):
+        ctx.geom = geom
+        gm = _out_channels_first(g, geom.groups)
+        wm = w.reshape(geom.groups, w.shape[0] // geom.groups, -1)
+        return col2im(_grouped(wm.transpose(0, 2, 1), gm), geom, g.shape[0])
+
+    def backward(ctx, h):
+        g, w = ctx.inputs
+        needs, geom = ctx.needs_input_grad, ctx.geom
+        dg = Conv.apply(h, w, geom=geom) if needs[0] else None
+        dw = ConvWeightGrad.apply(h, g, geom=geom) if needs[1] else None
+        return dg, dw
+
+
+class ConvWeightGrad(Function):
+    """dw[o, c, i, j] = sum_n,p,q g[n, o, p, q] * x_pad[n, c, p*s + i*d, q*s + j*d].
+
+    d(x) = ConvInputGrad(g, k), d(g) = Conv(x, k) for an upstream gradient k shaped like w.
+    ``cols`` is the im2col matrix of x when the forward convolution already built it.
+    """
+
+    def forward(ctx, x, g, geom, cols=None):
+        ctx.geom = geom
+        cols = im2col(x, geom) if cols is None else cols
+        gm = _out_channels_first(g, geom.groups)
+        dw = _grouped(gm, cols.reshape(geom.groups, -1, cols.shape[1]).transpose(0, 2, 1))
+        kh, kw = geom.kernel
+        return dw.reshape(g.shape[1], -1, kh, kw)
+
+    def backward(ctx, k):
+        x, g = ctx.inputs
+        needs, geom = ctx.needs_input_grad, ctx.geom
+        dx = ConvInputGrad.apply(g, k, geom=geom) if needs[0] else None
+        dg = Conv.apply(x, k, geom=geom) if needs[1] else None
+        return dx, dg
+
+
+# ---------------------------------------------------------------- public functions
+
+
+def _check_operands(
+    owner: str, x: Tensor, w: Tensor, b: Tensor | None, dims: int, groups: int, transposed: bool
+) -> None:
+    """Shapes and dtypes of input, weight and bias, checked before any arithmetic."""
+    if w.ndim != dims + 2:
+        raise ShapeError(f"{owner}: weight must have {dims + 2} dims, got {w.shape}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{owner}: groups must be a positive integer, got {groups!r}")
+    in_ch = w.shape[0] if transposed else w.shape[1] * groups
+    out_ch = w.shape[1] * groups if transposed else w.shape[0]
+    spatial = ", ".join("LHW"[-dims:] if dims == 1 else "HW")
+    if x.ndim != dims + 2 or x.shape[1] != in_ch:
+        raise ShapeError(
+            f"{owner}: expected input (N, {in_ch}, {spatial}) for weight {w.shape} and "
+            f"groups={groups}, got {x.shape}"
+        )
+    if (w.shape[0] if not transposed else in_ch) % groups:
+        raise ValueError(f"{owner}: {w.shape[0]} channels do not split into {groups} groups")
+    if b is not None and b.shape != (out_ch,):
+        raise ShapeError(f"{owner}: bias must have shape ({out_ch},), got {b.shape}")
+    for name, t in (("weight", w), ("bias", b)):
+        if t is not None and t.dtype != x.dtype:
+            raise TypeError(f"{owner}: {name} dtype {t.dtype} differs from input {x.dtype}")
+
+
+def conv_padding(owner: str, padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> Pads:
+    """Padding as int, tuple, "valid" or "same" turned into (before, after) per dim."""
+    n = len(kernel)
+    if padding == "valid":
+        pairs = [(0, 0)] * n
+    elif padding == "same":
+        if any(s != 1 for s in stride):
+            raise ValueError(f"{owner}: padding='same' needs stride 1, got stride {stride}")
+        pairs = [same_padding(k, d) for k, d in zip(kernel, dilation)]
+    elif isinstance(padding, str):
+        raise ValueError(f"{owner}: padding must be 'same', 'valid', an int or {n} ints")
+    else:
+        pairs = [(p, p) for p in ntuple(owner, "padding", padding, n, minimum=0)]
+    return tuple(pairs)  # type: ignore[return-value]
+
+
+def _geometry(
+    owner: str, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation: Any, groups: int
+) -> Geometry:
+    kernel = tuple(w.shape[2:])
+    st, dl = ntuple(owner, "stride", stride, 2), ntuple(owner, "dilation", dilation, 2)
+    pads = conv_padding(owner, padding, kernel, dl, st)
+    out = tuple(
+        conv_output_size(owner, x.shape[2 + a], kernel[a], st[a], pads[a], dl[a], "HW"[a])
+        for a in range(2)
+    )
+    return Geometry(tuple(x.shape[2:]), out, kernel, st, dl, pads, groups)  # type: ignore[arg-type]
+
+
+def conv2d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-d cross-correlation, as ``torch.nn.functional.conv2d``.
+
+    y[n, o, p, q] = b[o] + sum_{c in group(o), i, j} w[o, c, i, j] * x_pad[n, c, p*s_h + i*d_h,
+    q*s_w + j*d_w];  H_out = floor((H + pad_h - d_h*(k_h - 1) - 1) / s_h) + 1.
+
+    Parameters
+    ----------
+    input : Tensor (N, C_in, H, W) or (C_in, H, W)
+    weight : Tensor (C_out, C_in / groups, k_h, k_w)
+    bias : Tensor (C_out,), optional
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), "valid" or "same" (stride 1 only; odd extra zero at the end)
+    groups : int
+        C_in and C_out both split into ``groups`` blocks; groups == C_in is depthwise.
+    """
+    x, w = as_tensor(input), as_tensor(weight)
+    b = None if bias is None else as_tensor(bias)
+    if x.ndim == 3 and w.ndim == 4:
+        return conv2d(unsqueeze(x, 0), w, b, stride, padding, dilation, groups)[0]
+    _check_operands("conv2d", x, w, b, 2, groups, transposed=False)
+    geom = _geometry("conv2d", x, w, stride, padding, dilation, groups)
+    return Conv.apply(x, w, *([] if b is None else [b]), geom=geom)
+
+
+def conv1d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-d cross-correlation over (N, C_in, L) with weight (C_out, C_in / groups, k).
+
+    Computed as conv2d on a height of one: y[n, o, p] = b[o] + sum_c,i w[o, c, i] *
+    x_pad[n, c, p*s + i*d].
+    """
+    x, w = as_tensor(input), as_tensor(weight)
+    b = None if bias is None else as_tensor(bias)
+    if x.ndim == 2 and w.ndim == 3:
+        return conv1d(unsqueeze(x, 0), w, b, stride, padding, dilation, groups)[0]
+    _check_operands("conv1d", x, w, b, 1, groups, transposed=False)
+    (s,), (d,) = ntuple("conv1d", "stride", stride, 1), ntuple("conv1d", "dilation", dilation, 1)
+    pad = padding if isinstance(padding, str) else ntuple("conv1d", "padding", padding, 1, 0)[0]
+    ((pa, pb),) = conv_padding("conv1d", pad, (w.shape[2],), (d,), (s,))
+    out = conv_output_size("conv1d", x.shape[2], w.shape[2], s, (pa, pb), d, "L")
+    geom = Geometry((1, x.shape[2]), (1, out), (1, w.shape[2]), (1, s), (1, d), ((0, 0), (pa, pb)),
+                    groups)  # fmt: skip
+    x4, w4 = unsqueeze(x, 2), unsqueeze(w, 2)
+    y = Conv.apply(x4, w4, *([] if b is None else [b]), geom=geom)
+    return reshape(y, (x.shape[0], w.shape[0], out))
+
+
+def conv_transpose2d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """2-d transposed convolution, as ``torch.nn.functional.conv_transpose2d``.
+
+    The adjoint of conv2d: every input pixel x[n, c, p, q] adds x * w[c, o, i, j] at
+    (p*s + i*d - pad, q*s + j*d - pad) of the output.
+    H_out = (H - 1)*s - 2*pad + d*(k - 1) + output_padding + 1.
+
+    Parameters
+    ----------
+    input : Tensor (N, C_in, H, W) or (C_in, H, W)
+    weight : Tensor (C_in, C_out / groups, k_h, k_w)
+    bias : Tensor (C_out,), optional
+    output_padding : int or (int, int)
+        Extra rows/columns at the end; each must be smaller than the stride or the dilation.
+    """
+    x, w = as_tensor(input), as_tensor(weight)
+    b = None if bias is None else as_tensor(bias)
+    if x.ndim == 3 and w.ndim == 4:
+        return conv_transpose2d(
+            unsqueeze(x, 0), w, b, stride, padding, output_padding, groups, dilation
+        )[0]
+    geom = _transpose_geometry(
+        "conv_transpose2d", x, w, b, stride, padding, output_padding, groups, dilation
+    )
+    y = ConvInputGrad.apply(x, w, geom=geom)
+    return y if b is None else y + reshape(b, (1, -1, 1, 1))
+
+
+def _transpose_geometry(
+    owner: str, x: Tensor, w: Tensor, b: Tensor | None, stride: Any, padding: Any,
+    output_padding: Any, groups: int, dilation: Any,
+) -> Geometry:  # fmt: skip
+    """The geometry of the convolution whose input gradient this transposed convolution is."""
+    _check_operands(owner, x, w, b, 2, groups, transposed=True)
+    if isinstance(padding, str):
+        raise ValueError(f"{owner}: padding must be an int or 2 ints, got {padding!r}")
+    st, dl = ntuple(owner, "stride", stride, 2), ntuple(owner, "dilation", dilation, 2)
+    pd = ntuple(owner, "padding", padding, 2, minimum=0)
+    op = ntuple(owner, "output_padding", output_padding, 2, minimum=0)
+    for a in range(2):
+        if op[a] >= max(st[a], dl[a]):
+            raise ValueError(
+                f"{owner}: output_padding {op} must be smaller than stride {st} or dilation {dl}"
+            )
+    kernel = tuple(w.shape[2:])
+    out = tuple(
+        conv_transpose_output_size(
+            owner, x.shape[2 + a], kernel[a], st[a], pd[a], dl[a], op[a], "HW"[a]
+        )
+        for a in range(2)
+    )
+    pads = ((pd[0], pd[0]), (pd[1], pd[1]))
+    return Geometry(out, tuple(x.shape[2:]), kernel, st, dl, pads, groups)  # type: ignore[arg-type]
+
+
+def conv_transpose1d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    groups: int = 1,
+    dilation: int = 1,
+) -> Tensor:
+    """1-d transposed convolution over (N, C_in, L), weight (C_in, C_out / groups, k)."""
+    x, w = as_tensor(input), as_tensor(weight)
+    if x.ndim != 3 or w.ndim != 3:
+        raise ShapeError(f"conv_transpose1d: expected input (N, C, L) and 3-d weight, got "
+                         f"{x.shape} and {w.shape}")  # fmt: skip
+    y = conv_transpose2d(
+        unsqueeze(x, 2), unsqueeze(w, 2), bias, (1, _int(stride)), (0, _int(padding)),
+        (0, _int(output_padding)), groups, (1, _int(dilation)),
+    )  # fmt: skip
+    return reshape(y, (y.shape[0], y.shape[1], y.shape[3]))
+
+
+def _int(v: Any) -> Any:
+    return v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v
