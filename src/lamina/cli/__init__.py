@@ -1,0 +1,1 @@
+"""The ``lamina`` command line: recipes, train, evaluate, predict, generate, summary."""

@@ -1,0 +1,113 @@
+"""``lamina`` (or ``python -m lamina``): train and use the recipes from a terminal.
+
+Errors are one line on stderr and exit status 2; nothing here computes what the library
+does not offer to Python users too (``lamina.cli.runs``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from lamina.cli.recipes import RECIPES, get_recipe
+from lamina.cli.runs import RunError, evaluate, generate, predict, train
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lamina", description="Train and use lamina's recipes.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("recipes", help="list the recipes")
+    t = sub.add_parser("train", help="train a recipe into a run folder")
+    t.add_argument(
+        "recipe", nargs="?", default="lenet-mnist", help="recipe name (default: lenet-mnist)"
+    )
+    t.add_argument("--epochs", type=int, help="number of epochs (default: the recipe's)")
+    t.add_argument("--batch-size", type=int, help="samples per batch (default: the recipe's)")
+    t.add_argument("--lr", type=float, help="learning rate (default: the recipe's)")
+    t.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    t.add_argument("--out", help="run folder (default: runs/<recipe>-<timestamp>)")
+    t.add_argument("--quiet", action="store_true", help="no progress output")
+    e = sub.add_parser("evaluate", help="evaluate a run folder on its test split")
+    e.add_argument("run")
+    pr = sub.add_parser("predict", help="predict classes for a .npy array or an image")
+    pr.add_argument("run")
+    pr.add_argument("file")
+    g = sub.add_parser("generate", help="sample text from a language-model run")
+    g.add_argument("run")
+    g.add_argument("--length", type=int, default=300)
+    g.add_argument("--temperature", type=float, default=0.8)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--prime", default="The ")
+    s = sub.add_parser("summary", help="show a recipe's model, layer by layer")
+    s.add_argument("recipe")
+    return p
+
+
+def _positive(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    for name in ("epochs", "batch_size", "length"):
+        value = getattr(args, name, None)
+        if value is not None and value <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be a positive integer, got {value}")
+    for name in ("lr", "temperature"):
+        value = getattr(args, name, None)
+        if value is not None and value <= 0:
+            parser.error(f"--{name} must be > 0, got {value}")
+
+
+def _run(args: argparse.Namespace) -> None:
+    if args.command == "recipes":
+        for r in RECIPES.values():
+            print(f"{r.name:18s} {r.description}")
+    elif args.command == "train":
+        verbose = 0 if args.quiet else 1
+        run, results = train(
+            args.recipe, args.epochs, args.batch_size, args.lr, args.seed, args.out, verbose
+        )
+        for key in ("test_accuracy", "test_perplexity", "test_loss"):
+            if key in results:
+                print(f"{key}: {results[key]:.4f}")
+        print(f"run folder: {run}")
+    elif args.command == "evaluate":
+        for key, value in evaluate(args.run).items():
+            print(f"{key}: {value:.4f}")
+    elif args.command == "predict":
+        print(" ".join(str(int(c)) for c in predict(args.run, args.file)))
+    elif args.command == "generate":
+        print(generate(args.run, args.length, args.temperature, args.seed, args.prime))
+    elif args.command == "summary":
+        import numpy as np
+
+        from lamina.nn.summary import summary
+
+        recipe = get_recipe(args.recipe)
+        data_extra = recipe.data(0).extra
+        print(
+            summary(
+                recipe.build(data_extra),
+                recipe.input_shape(data_extra),
+                np.dtype(recipe.input_dtype),
+            )
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _positive(parser, args)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        _run(args)
+    except (RunError, KeyError, ValueError, FileNotFoundError, ImportError) as e:
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"lamina: error: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
