@@ -3,6 +3,7 @@
 The formulas live in ``lamina.ops``; this module is the users' door to them.
 """
 
+from lamina.nn.embedding import embedding
 from lamina.ops import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -24,10 +25,58 @@ from lamina.ops import (
     tanh,
     triplet_margin_loss,
 )
+from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from lamina.ops.norm import batch_norm, layer_norm
+from lamina.ops.pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    global_avg_pool2d,
+    l2_pool1d,
+    l2_pool2d,
+    lp_pool1d,
+    lp_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout",
-    "elu", "l1_loss", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "pad",
-    "pairwise_distance", "relu", "sigmoid", "softmax", "softplus", "tanh",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "global_avg_pool2d",
+    "l1_loss",
+    "l2_pool1d",
+    "l2_pool2d",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "lp_pool1d",
+    "lp_pool2d",
+    "max_pool1d",
+    "max_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "pad",
+    "pairwise_distance",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "tanh",
     "triplet_margin_loss",
 ]  # fmt: skip
