@@ -167,17 +167,25 @@ def _back(y: Tensor, x: Tensor, dims: int) -> Tensor:
     return reshape(y, shape)
 
 
-def _max_pool(owner, x, kernel_size, stride, padding, dilation, ceil_mode, dims) -> Tensor:  # type: ignore[no-untyped-def]
+def _max_pool(owner, x, kernel_size, stride, padding, dilation, ceil_mode, dims, indices):  # type: ignore[no-untyped-def]
     x = as_tensor(x)
     x4 = _as_4d(owner, x, dims)
     geom = pool_geometry(owner, x4.shape, kernel_size, stride, padding, dilation, ceil_mode, dims)
-    return _back(MaxPool.apply(x4, geom=geom), x, dims)
+    y = _back(MaxPool.apply(x4, geom=geom), x, dims)
+    if not indices:
+        return y
+    probe = MaxPool()  # PyTorch's indices: flat positions in each unpadded (H, W) plane
+    probe.forward(x4.data, geom)
+    (pt, _), (pl, _) = geom.pads
+    wp, w = geom.padded_hw[1], geom.in_hw[1]
+    flat = (probe.index // wp - pt) * w + probe.index % wp - pl
+    return y, Tensor._wrap(flat.astype(np.int64).reshape(y.shape))
 
 
 def max_pool2d(
     input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    dilation: Any = 1, ceil_mode: bool = False,
-) -> Tensor:  # fmt: skip
+    dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False,
+) -> Any:  # fmt: skip
     """y[n, c, p, q] = max_{i,j} x_pad[n, c, p*s + i*d, q*s + j*d], padding with -inf.
 
     Parameters
@@ -187,16 +195,20 @@ def max_pool2d(
         stride defaults to kernel_size; padding is at most half the kernel.
     ceil_mode : bool
         Round the output size up (a last, partial window), as PyTorch does.
+    return_indices : bool
+        Also return where each maximum is, as flat indices into each (H, W) plane.
     """
-    return _max_pool("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, 2)
+    return _max_pool("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, 2,
+                     return_indices)  # fmt: skip
 
 
 def max_pool1d(
     input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    dilation: Any = 1, ceil_mode: bool = False,
-) -> Tensor:  # fmt: skip
+    dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False,
+) -> Any:  # fmt: skip
     """y[n, c, p] = max_i x_pad[n, c, p*s + i*d] over (N, C, L) or (C, L)."""
-    return _max_pool("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, 1)
+    return _max_pool("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, 1,
+                     return_indices)  # fmt: skip
 
 
 def _divisor(geom: Geometry, count_include_pad: bool, dtype: np.dtype) -> np.ndarray | float:

@@ -1,0 +1,190 @@
+"""Normalization layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` (PyTorch's names)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from lamina.autodiff.grad_mode import get_default_dtype
+from lamina.autodiff.tensor import Tensor
+from lamina.errors import ShapeError, check_nonnegative, check_positive_int
+from lamina.nn import init
+from lamina.nn.module import Module
+from lamina.nn.parameter import Parameter
+from lamina.ops.norm import batch_norm, layer_norm
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
+
+
+class _BatchNorm(Module):
+    """Batch normalization over channel dim 1 (Ioffe & Szegedy, 2015).
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, per channel.
+
+    Training mode uses the batch's mean and (biased) variance and moves the running
+    statistics: running = (1 - momentum) * running + momentum * batch, with the unbiased
+    batch variance (PyTorch's convention, the opposite of Keras's). With momentum=None the
+    running statistics are the cumulative average of all batches seen: momentum = 1 / t at
+    batch t, counted by the ``num_batches_tracked`` buffer. Evaluation mode uses the running
+    statistics, unless ``track_running_stats=False``, which always uses the batch's.
+
+    Parameters
+    ----------
+    num_features : int
+        C, the number of channels.
+    eps : float, default=1e-5
+    momentum : float or None, default=0.1
+    affine : bool, default=True
+        Learn weight (ones) and bias (zeros) of shape (C,).
+    track_running_stats : bool, default=True
+        Keep running_mean (zeros), running_var (ones) and num_batches_tracked buffers.
+    dtype : dtype, optional
+    """
+
+    _expected = ""
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+        affine: bool = True, track_running_stats: bool = True, *, dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        name = type(self).__name__
+        check_positive_int(name, num_features=num_features)
+        check_nonnegative(name, eps=eps)
+        if momentum is not None:
+            check_nonnegative(name, momentum=momentum)
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
+        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.ones(num_features, dt)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dt)) if affine else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dt)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dt)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, np.int64)))
+        else:
+            for buffer in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(buffer, None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches seen."""
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        """Reset the running statistics, weight to ones and bias to zeros."""
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def _check_input(self, x: Tensor) -> None:
+        raise NotImplementedError
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._check_input(x)
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:  # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        use_batch = self.training or not self.track_running_stats
+        keep = not self.training or self.track_running_stats
+        return batch_norm(
+            x,
+            self.running_mean if keep else None,
+            self.running_var if keep else None,
+            self.weight,
+            self.bias,
+            use_batch,
+            momentum,
+            self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm2d(_BatchNorm):
+    __doc__ = (_BatchNorm.__doc__ or "") + "\n    Input (N, C, H, W); statistics over N, H, W.\n"
+
+    def _check_input(self, x: Tensor) -> None:
+        if x.ndim != 4 or x.shape[1] != self.num_features:
+            raise ShapeError(
+                f"{self!r}: expected input (N, {self.num_features}, H, W), got {x.shape}"
+            )
+
+
+class BatchNorm1d(_BatchNorm):
+    __doc__ = (
+        _BatchNorm.__doc__ or ""
+    ) + "\n    Input (N, C) or (N, C, L); statistics over N (and L).\n"
+
+    def _check_input(self, x: Tensor) -> None:
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            c = self.num_features
+            raise ShapeError(f"{self!r}: expected input (N, {c}) or (N, {c}, L), got {x.shape}")
+
+
+class LayerNorm(Module):
+    """Layer normalization (Ba et al., 2016) over the last dims of each sample.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, with mean and the biased var over the
+    trailing ``normalized_shape`` dims; the same in training and evaluation.
+
+    Parameters
+    ----------
+    normalized_shape : int or sequence of int
+    eps : float, default=1e-5
+    elementwise_affine : bool, default=True
+        Learn weight (ones) and bias (zeros) of shape ``normalized_shape``.
+    bias : bool, default=True
+        With ``elementwise_affine``, whether to learn the bias.
+    dtype : dtype, optional
+    """
+
+    def __init__(
+        self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
+        elementwise_affine: bool = True, bias: bool = True, *, dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        shape = (
+            (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        )
+        check_positive_int(
+            "LayerNorm", **{f"normalized_shape[{i}]": n for i, n in enumerate(shape)}
+        )
+        if not shape:
+            raise ValueError("LayerNorm: normalized_shape must name at least one dim")
+        check_nonnegative("LayerNorm", eps=eps)
+        self.normalized_shape, self.eps = shape, eps
+        self.elementwise_affine = bool(elementwise_affine)
+        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.ones(shape, dt)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(shape, dt)) if elementwise_affine and bias else None
+
+    def reset_parameters(self) -> None:
+        """Weight to ones, bias to zeros."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        k = len(self.normalized_shape)
+        if x.ndim < k or tuple(x.shape[-k:]) != self.normalized_shape:
+            dims = ", ".join(map(str, self.normalized_shape))
+            raise ShapeError(f"{self!r}: expected input (*, {dims}), got {x.shape}")
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
