@@ -18,16 +18,16 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.demo-installed
-	$(BIN)/python examples/demo.py
+	$(BIN)/lamina train
 
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python benchmarks/mlp.py
+	for b in mlp lenet resblock charlstm word2vec; do $(BIN)/python benchmarks/$$b.py; done
 
 clean:
 	rm -rf $(VENV)

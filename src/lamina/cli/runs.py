@@ -20,8 +20,17 @@ from lamina import metrics as M
 from lamina.cli.recipes import Recipe, get_recipe
 from lamina.data import load_image
 from lamina.nn.module import Module
+from lamina.optim.lr_scheduler import CosineAnnealingLR
 from lamina.serialization import load, save
-from lamina.training import CSVLogger, GradientMonitor, ModelCheckpoint, ProgressBar, Trainer, plots
+from lamina.training import (
+    CSVLogger,
+    GradientMonitor,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ProgressBar,
+    Trainer,
+    plots,
+)
 from lamina.training.registry import OPTIMIZERS
 
 __all__ = ["RunError", "evaluate", "generate", "load_run", "predict", "train"]
@@ -69,12 +78,16 @@ def train(
     trainer = Trainer(model, optimizer, recipe.loss, metric_fns)
     grads = GradientMonitor()
     checkpoint = ModelCheckpoint(run / "checkpoint.npz", save_best_only=False, full_state=True)
-    callbacks = [CSVLogger(run / "history.csv"), ProgressBar(verbose), grads, checkpoint]
+    schedule = LearningRateScheduler(CosineAnnealingLR(optimizer, T_max=epochs))
+    best = ModelCheckpoint(run / "best.npz", monitor="val_loss", save_best_only=True)
+    log = CSVLogger(run / "history.csv")
+    callbacks = [schedule, log, ProgressBar(verbose), grads, best, checkpoint]
     config = {"recipe": name, "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
               "optimizer": recipe.optimizer, "lamina": lamina.__version__}  # fmt: skip
     _write_json(run / "config.json", config)
     started = time.perf_counter()
     history = trainer.fit(data.train, epochs, data.val, callbacks, batch_size=batch_size, seed=seed)
+    model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
     results = {
         **_metrics(recipe, trainer, data.val, "val"),
         **_metrics(recipe, trainer, data.test, "test"),

@@ -12,10 +12,29 @@ from lamina.training.callbacks import (
 )
 from lamina.training.history import History
 from lamina.training.keras import Model
+from lamina.training.plots import (
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_embeddings,
+    plot_feature_maps,
+    plot_filters,
+    plot_gradient_norms,
+    plot_history,
+)
+from lamina.training.search import (
+    NetworkEstimator,
+    SearchResult,
+    cross_val_score,
+    grid_search,
+    log_uniform,
+    random_search,
+)
 from lamina.training.trainer import Trainer, as_loader
 
 __all__ = [
     "CSVLogger", "Callback", "EarlyStopping", "GradientMonitor", "History",
-    "LearningRateScheduler", "Model", "ModelCheckpoint", "ProgressBar", "TerminateOnNaN",
-    "Trainer", "as_loader",
+    "LearningRateScheduler", "Model", "ModelCheckpoint", "NetworkEstimator", "ProgressBar",
+    "SearchResult", "TerminateOnNaN", "Trainer", "as_loader", "cross_val_score", "grid_search",
+    "log_uniform", "plot_confusion_matrix", "plot_decision_boundary", "plot_embeddings",
+    "plot_feature_maps", "plot_filters", "plot_gradient_norms", "plot_history", "random_search",
 ]  # fmt: skip
