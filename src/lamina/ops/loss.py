@@ -102,7 +102,11 @@ def nll_loss(
     if reduction == "none":
         return loss
     total = sum(loss)
-    return total / wt.sum() if reduction == "mean" else total
+    if reduction == "sum":
+        return total
+    if wt.sum() == 0:  # every target ignored: PyTorch gives a NaN loss and zero gradients
+        return total * 0.0 + Tensor._wrap(np.asarray(np.nan, x.dtype))
+    return total / wt.sum()
 
 
 def cross_entropy(
