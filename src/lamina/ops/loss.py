@@ -104,9 +104,14 @@ def nll_loss(
     total = sum(loss)
     if reduction == "sum":
         return total
-    if wt.sum() == 0:  # every target ignored: PyTorch gives a NaN loss and zero gradients
-        return total * 0.0 + Tensor._wrap(np.asarray(np.nan, x.dtype))
-    return total / wt.sum()
+    return _weighted_mean(total, wt.sum())
+
+
+def _weighted_mean(total: Tensor, weight: float) -> Tensor:
+    """total / weight; when every target is ignored (weight 0) PyTorch gives NaN, zero grads."""
+    if weight == 0:
+        return total * 0.0 + Tensor._wrap(np.asarray(np.nan, total.dtype))
+    return total / weight
 
 
 def cross_entropy(
@@ -148,7 +153,7 @@ def cross_entropy(
     smooth = -sum(wl, cdim) * Tensor._wrap(keep.astype(x.dtype))
     if reduction == "mean":
         denom = keep.sum() if w is None else w[np.where(keep, tt, 0)][keep].sum()
-        smooth = sum(smooth) / denom
+        smooth = _weighted_mean(sum(smooth), denom)
     elif reduction == "sum":
         smooth = sum(smooth)
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
