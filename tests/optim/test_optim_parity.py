@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ from _optim_twin import Twin, train
 from lamina import optim
 
 STEPS = 100
+NAMES = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax"]
 
 # (optimizer name, keyword options, lr of the first group or None for a single group)
 CASES: list[tuple[str, dict[str, Any], float | None]] = [
@@ -92,10 +94,8 @@ def test_optimizer_matches_torch_after_100_steps(case: tuple[str, dict[str, Any]
     assert np.abs(moved).max() > 1e-3  # the options really trained the network
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax"])
+@pytest.mark.parametrize("name", NAMES)
 def test_optimizer_defaults_match_torch(name: str) -> None:
-    import inspect
-
     ours = inspect.signature(getattr(optim, name)).parameters
     theirs = inspect.signature(getattr(torch.optim, name)).parameters
     for key, param in ours.items():
