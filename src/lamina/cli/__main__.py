@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=float, help="learning rate (default: the recipe's)")
     t.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     t.add_argument("--out", help="run folder (default: runs/<recipe>-<timestamp>)")
+    t.add_argument("--steps-per-epoch", type=int, help="stop each epoch after this many batches")
     t.add_argument("--quiet", action="store_true", help="no progress output")
     e = sub.add_parser("evaluate", help="evaluate a run folder on its test split")
     e.add_argument("run")
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    for name in ("epochs", "batch_size", "length"):
+    for name in ("epochs", "batch_size", "length", "steps_per_epoch"):
         value = getattr(args, name, None)
         if value is not None and value <= 0:
             parser.error(f"--{name.replace('_', '-')} must be a positive integer, got {value}")
@@ -65,7 +66,14 @@ def _run(args: argparse.Namespace) -> None:
     elif args.command == "train":
         verbose = 0 if args.quiet else 1
         run, results = train(
-            args.recipe, args.epochs, args.batch_size, args.lr, args.seed, args.out, verbose
+            args.recipe,
+            args.epochs,
+            args.batch_size,
+            args.lr,
+            args.seed,
+            args.out,
+            verbose,
+            args.steps_per_epoch,
         )
         for key in ("test_accuracy", "test_perplexity", "test_loss"):
             if key in results:

@@ -63,6 +63,7 @@ def train(
     seed: int = 0,
     out: str | os.PathLike[str] | None = None,
     verbose: int = 1,
+    steps_per_epoch: int | None = None,
 ) -> tuple[Path, dict[str, float]]:
     """Train recipe ``name`` into a new run folder; return the folder and its test metrics."""
     recipe = get_recipe(name)
@@ -82,11 +83,16 @@ def train(
     best = ModelCheckpoint(run / "best.npz", monitor="val_loss", save_best_only=True)
     log = CSVLogger(run / "history.csv")
     callbacks = [schedule, log, ProgressBar(verbose), grads, best, checkpoint]
-    config = {"recipe": name, "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
-              "optimizer": recipe.optimizer, "lamina": lamina.__version__}  # fmt: skip
+    config: dict[str, Any] = {
+        "recipe": name, "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
+        "optimizer": recipe.optimizer, "steps_per_epoch": steps_per_epoch,
+        "lamina": lamina.__version__,
+    }  # fmt: skip
     _write_json(run / "config.json", config)
     started = time.perf_counter()
-    history = trainer.fit(data.train, epochs, data.val, callbacks, batch_size=batch_size, seed=seed)
+    history = trainer.fit(
+        data.train, epochs, data.val, callbacks, batch_size, seed, steps_per_epoch
+    )
     model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
     results = {
         **_metrics(recipe, trainer, data.val, "val"),

@@ -71,6 +71,7 @@ class Model:
         callbacks: Sequence[Callback] = (),
         seed: int | None = None,
         verbose: int = 1,
+        steps_per_epoch: int | None = None,
     ) -> History:
         """Train on arrays ``x``, ``y`` (or a DataLoader as ``x``); returns the History.
 
@@ -89,7 +90,9 @@ class Model:
         cbs = list(callbacks)
         if not any(isinstance(c, ProgressBar) for c in cbs):
             cbs.append(ProgressBar(verbose))
-        return trainer.fit(train, epochs, validation_data, cbs, batch_size=batch_size, seed=seed)
+        return trainer.fit(
+            train, epochs, validation_data, cbs, batch_size, seed, steps_per_epoch=steps_per_epoch
+        )
 
     def evaluate(self, x: Any, y: Any = None, batch_size: int = 256) -> dict[str, float]:
         """Loss and metrics on ``x``, ``y`` (or a loader as ``x``)."""

@@ -73,6 +73,7 @@ class Trainer:
         self.epoch = 0  # epochs completed
         self.epochs = 0
         self.train_data: Any = None
+        self.steps_per_epoch: int | None = None
         self._loader_state: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ steps
@@ -102,14 +103,21 @@ class Trainer:
         callbacks: Sequence[Callback] = (),
         batch_size: int = 32,
         seed: int | None = None,
+        steps_per_epoch: int | None = None,
     ) -> History:
-        """Train until ``epochs`` epochs are done in all (a resumed trainer continues)."""
+        """Train until ``epochs`` epochs are done in all (a resumed trainer continues).
+
+        ``train`` is a DataLoader (or any re-iterable of (x, y) batches) or a pair of arrays,
+        batched with ``batch_size`` and shuffled with ``seed``. ``steps_per_epoch`` cuts each
+        epoch after that many batches (for quick runs).
+        """
         self.train_data = as_loader(train, batch_size, shuffle=True, seed=seed)
         if self._loader_state is not None and hasattr(self.train_data, "load_state_dict"):
             self.train_data.load_state_dict(self._loader_state)  # resume the shuffling exactly
             self._loader_state = None
         validation = as_loader(validation, batch_size) if validation is not None else None
         self.callbacks, self.epochs, self.stop_training = list(callbacks), epochs, False
+        self.steps_per_epoch = steps_per_epoch
         for cb in self.callbacks:
             cb.trainer = self
         for cb in self.callbacks:
@@ -142,7 +150,7 @@ class Trainer:
                 ys.append(y)
             for cb in self.callbacks:
                 cb.on_batch_end(batch, {"loss": value})
-            if self.stop_training:
+            if self.stop_training or batch + 1 == self.steps_per_epoch:
                 break
         logs = {"loss": total / max(count, 1)}
         logs.update(self._metrics("", outs, ys))
