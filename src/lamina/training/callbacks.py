@@ -134,7 +134,8 @@ class ModelCheckpoint(_Monitor):
 
     With ``save_best_only`` the file is written only when ``monitor`` improves, so it always
     holds the best model so far. ``full_state`` saves ``trainer.state_dict()`` (model,
-    optimizer, epoch, history, random states) instead of the model's weights alone.
+    optimizer, epoch, history, random states) instead of the model's weights alone; list it
+    after callbacks that change state at an epoch's end (a learning-rate schedule).
     """
 
     def __init__(

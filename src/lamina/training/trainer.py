@@ -126,10 +126,10 @@ class Trainer:
             logs = self._train_epoch(self.epoch)
             if validation is not None:
                 logs.update(self.evaluate(validation, prefix="val_"))
-            for cb in self.callbacks:
-                cb.on_epoch_end(self.epoch, logs)
             self.history.append(self.epoch, logs)
-            self.epoch += 1
+            self.epoch += 1  # callbacks see the epoch as done: a checkpoint then resumes after it
+            for cb in self.callbacks:
+                cb.on_epoch_end(self.epoch - 1, logs)
         for cb in self.callbacks:
             cb.on_train_end()
         return self.history
