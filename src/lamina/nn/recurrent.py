@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from lamina.autodiff.tensor import Tensor
-from lamina.errors import ShapeError, check_in, check_positive_int
+from lamina.errors import DTypeError, ShapeError, check_in, check_positive_int
 from lamina.nn.container import ModuleList
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
@@ -95,6 +95,8 @@ class RNNBase(Module):
                 f"{self!r}: expected input (L, N, {i}) or (N, L, {i}) with batch_first, "
                 f"got {x.shape}"
             )
+        if x.dtype != self.weight_ih_l0.dtype:
+            raise DTypeError(f"{self!r}: expected {self.weight_ih_l0.dtype} input, got {x.dtype}")
         if x.ndim == 2:
             return reshape(x, (x.shape[0], 1, x.shape[1])), False
         return (x.transpose(0, 1) if self.batch_first else x), True
