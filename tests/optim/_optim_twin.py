@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -12,6 +14,17 @@ from lamina.autodiff.tensor import Tensor
 from lamina.nn import functional as F
 
 RNG_SEED = 0
+
+
+@contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Run torch on one thread: these tensors are tiny, and threads fight on a busy machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def data(seed: int = RNG_SEED) -> tuple[np.ndarray, np.ndarray]:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
+from _optim_twin import one_torch_thread
 
 from lamina import optim
 from lamina.nn import Parameter
 from lamina.optim import lr_scheduler
+
+
+@pytest.fixture(autouse=True)
+def _single_threaded_torch() -> Iterator[None]:
+    with one_torch_thread():
+        yield
+
 
 STEPS = 50
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 import torch
+from _optim_twin import one_torch_thread
 
 from lamina import optim
 from lamina.nn import Parameter, utils
+
+
+@pytest.fixture(autouse=True)
+def _single_threaded_torch() -> Iterator[None]:
+    with one_torch_thread():
+        yield
 
 
 def _pair(seed: int = 0, dtype: type = np.float64) -> tuple[list[Parameter], list[torch.Tensor]]:

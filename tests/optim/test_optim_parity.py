@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from _optim_twin import Twin, train
+from _optim_twin import Twin, one_torch_thread, train
 
 from lamina import optim
+
+
+@pytest.fixture(autouse=True)
+def _single_threaded_torch() -> Iterator[None]:
+    with one_torch_thread():
+        yield
+
 
 STEPS = 100
 NAMES = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax"]
