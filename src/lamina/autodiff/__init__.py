@@ -12,12 +12,13 @@ from lamina.autodiff.grad_mode import (
     set_grad_enabled,
 )
 from lamina.autodiff.gradcheck import GradcheckError, gradcheck, gradgradcheck, jacobian
+from lamina.autodiff.graphviz import graph_text, to_dot
 from lamina.autodiff.random import default_generator, manual_seed
 from lamina.autodiff.tensor import Tensor, as_tensor, tensor
 
 __all__ = [
     "Function", "GradcheckError", "Tensor", "as_tensor", "backward", "default_dtype",
     "default_generator", "enable_grad", "get_default_dtype", "grad", "gradcheck",
-    "gradgradcheck", "is_grad_enabled", "jacobian", "manual_seed", "no_grad",
-    "set_default_dtype", "set_grad_enabled", "tensor",
+    "gradgradcheck", "graph_text", "is_grad_enabled", "jacobian", "manual_seed", "no_grad",
+    "set_default_dtype", "set_grad_enabled", "tensor", "to_dot",
 ]  # fmt: skip

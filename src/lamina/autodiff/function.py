@@ -10,7 +10,6 @@ import numpy as np
 
 from lamina.autodiff import grad_mode
 from lamina.autodiff.backend import get_array_module
-
 from lamina.autodiff.tensor import Tensor, as_tensor
 
 __all__ = ["Function"]
