@@ -88,12 +88,12 @@ class _ConvNd(Module):
     def _check_output(self, x: Tensor) -> None:
         """Name the layer, not the function, when the input is too small for the kernel."""
         n = self._dims
-        pads = conv_padding(repr(self), self.padding, self.kernel_size, self.dilation, self.stride)
+        pads = conv_padding(self, self.padding, self.kernel_size, self.dilation, self.stride)
         names = _SPATIAL[n].split(", ")
         for a in range(n):
             size = x.shape[x.ndim - n + a]
             k, s, d = self.kernel_size[a], self.stride[a], self.dilation[a]
-            conv_output_size(repr(self), size, k, s, pads[a], d, names[a])
+            conv_output_size(self, size, k, s, pads[a], d, names[a])
 
     def extra_repr(self) -> str:
         """PyTorch's repr, except that a stride of 1 is left out like the other defaults."""

@@ -65,7 +65,7 @@ class _Pool(Module):
         if x.ndim not in (n + 1, n + 2):
             want = "(N, C, H, W) or (C, H, W)" if n == 2 else "(N, C, L) or (C, L)"
             raise ShapeError(f"{self!r}: expected input {want}, got {x.shape}")
-        pool_geometry(repr(self), x.shape, self.kernel_size, self.stride, self.padding,
+        pool_geometry(self, x.shape, self.kernel_size, self.stride, self.padding,
                       self.dilation, self.ceil_mode, n)  # fmt: skip
 
     def extra_repr(self) -> str:

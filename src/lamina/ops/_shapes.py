@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.errors import ShapeError
+from lamina.errors import ShapeError, owner_name
 
 __all__ = [
     "broadcast_shape",
@@ -101,14 +101,18 @@ def resolve_reshape(owner: str, shape: tuple[int, ...], target: tuple[int, ...])
 # ---------------------------------------------------------------- convolution and pooling
 
 
-def ntuple(owner: str, name: str, value: Any, n: int, minimum: int = 1) -> tuple[int, ...]:
+def ntuple(owner: Any, name: str, value: Any, n: int, minimum: int = 1) -> tuple[int, ...]:
     """Read an int or a length-``n`` sequence of ints (kernel_size, stride, ...) as a tuple."""
-    values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    try:
+        values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    except TypeError:  # neither an int nor a sequence
+        values = ()
     if len(values) != n or any(
         isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
     ):
         bound = "positive" if minimum == 1 else f">= {minimum}"
-        raise ValueError(f"{owner}: {name} must be a {bound} int or {n} of them, got {value!r}")
+        who = owner_name(owner)
+        raise ValueError(f"{who}: {name} must be a {bound} int or {n} of them, got {value!r}")
     return tuple(int(v) for v in values)
 
 
@@ -123,7 +127,7 @@ def same_padding(kernel: int, dilation: int) -> tuple[int, int]:
 
 
 def conv_output_size(
-    owner: str, size: int, kernel: int, stride: int, pad: tuple[int, int], dilation: int, dim: str
+    owner: Any, size: int, kernel: int, stride: int, pad: tuple[int, int], dilation: int, dim: str
 ) -> int:
     """floor((size + pad_before + pad_after - dilation*(kernel - 1) - 1) / stride) + 1.
 
@@ -132,8 +136,9 @@ def conv_output_size(
     padded, span = size + pad[0] + pad[1], dilation * (kernel - 1) + 1
     if padded < span:
         cause = "kernel_size" if kernel > padded else "dilation"
+        who = owner_name(owner)
         raise ShapeError(
-            f"{owner}: output {dim} would be {(padded - span) // stride + 1}: the {cause} is too "
+            f"{who}: output {dim} would be {(padded - span) // stride + 1}: the {cause} is too "
             f"large, a kernel of {kernel} with dilation {dilation} spans {span} positions but "
             f"the input {dim} {size} with padding {pad} has only {padded}"
         )
@@ -141,7 +146,7 @@ def conv_output_size(
 
 
 def conv_transpose_output_size(
-    owner: str,
+    owner: Any,
     size: int,
     kernel: int,
     stride: int,
@@ -153,8 +158,9 @@ def conv_transpose_output_size(
     """(size - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1."""
     out = (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
     if out <= 0:
+        who = owner_name(owner)
         raise ShapeError(
-            f"{owner}: output {dim} would be {out} = ({size} - 1)*stride {stride} - 2*padding "
+            f"{who}: output {dim} would be {out} = ({size} - 1)*stride {stride} - 2*padding "
             f"{padding} + dilation {dilation}*(kernel_size {kernel} - 1) + output_padding "
             f"{output_padding} + 1: the padding is too large"
         )
@@ -162,7 +168,7 @@ def conv_transpose_output_size(
 
 
 def pool_output_size(
-    owner: str,
+    owner: Any,
     size: int,
     kernel: int,
     stride: int,
@@ -178,8 +184,9 @@ def pool_output_size(
     """
     span = dilation * (kernel - 1) + 1
     if 2 * padding > span:
+        who = owner_name(owner)
         raise ValueError(
-            f"{owner}: padding {padding} must be at most half of the kernel_size {kernel} "
+            f"{who}: padding {padding} must be at most half of the kernel_size {kernel} "
             f"(dilated span {span})"
         )
     room = size + 2 * padding - span
@@ -187,8 +194,9 @@ def pool_output_size(
     if ceil_mode and out > 0 and (out - 1) * stride >= size + padding:
         out -= 1
     if out <= 0:
+        who = owner_name(owner)
         raise ShapeError(
-            f"{owner}: output {dim} would be {out}: the kernel_size {kernel} with dilation "
+            f"{who}: output {dim} would be {out}: the kernel_size {kernel} with dilation "
             f"{dilation} spans {span} positions but the input {dim} {size} with padding "
             f"{padding} on each side has only {size + 2 * padding}"
         )

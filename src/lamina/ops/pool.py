@@ -60,70 +60,81 @@ class WindowScatter(Function):
         return WindowSum.apply(h, geom=ctx.geom)
 
 
-def _flat_positions(k: np.ndarray, geom: Geometry) -> np.ndarray:
-    """Window offset k (flat over kh*kw) to the flat index in the padded (Hp, Wp) plane."""
-    kw = geom.kernel[1]
-    (sh, sw), (dh, dw), (ho, wo) = geom.stride, geom.dilation, geom.out_hw
-    wp = geom.padded_hw[1]
-    rows = np.arange(ho)[:, None] * sh + (k // kw) * dh
-    cols = np.arange(wo)[None, :] * sw + (k % kw) * dw
-    return rows * wp + cols
+def _channels_first(x: np.ndarray) -> bool:
+    """Whether x (N, C, H, W) lies in memory as (C, N, H, W), as convolution outputs do."""
+    return x.shape[0] > 1 and x.shape[1] > 1 and x.strides[1] > x.strides[0]
+
+
+def _window_matrix(x: np.ndarray, geom: Geometry, fill: float, cf: bool) -> np.ndarray:
+    """Every window of the padded x as a row: (A, B, Ho, Wo, kh*kw), (A, B) = (C, N) if cf."""
+    v = windows(padded(x, geom, fill, channels_first=cf), geom, "pool")
+    v = v.transpose(1, 0, 2, 3, 4, 5) if cf else v
+    return np.ascontiguousarray(v).reshape(*v.shape[:4], -1)
 
 
 class MaxPool(Function):
     """y[n, c, p, q] = max over window (p, q) of x_pad (padding is -inf).
 
     dx = g at the first argmax of each window (MaxScatter); MaxScatter's backward gathers.
+    The argmax k of each window is kept as its offset i*kw + j inside the window.
     """
 
     def forward(ctx, x, geom):
-        ctx.geom = geom
-        n, c = x.shape[:2]
-        xp = padded(x, geom, -np.inf, channels_first=False)
-        win = np.ascontiguousarray(windows(xp, geom, "pool")).reshape(n, c, *geom.out_hw, -1)
-        k = win.argmax(axis=-1)
-        ctx.index = _flat_positions(k, geom)
-        return np.take_along_axis(win, k[..., None], -1)[..., 0]
+        ctx.geom, ctx.cf = geom, _channels_first(x)
+        win = _window_matrix(x, geom, -np.inf, ctx.cf)
+        ctx.k = k = win.argmax(axis=-1)
+        y = np.take_along_axis(win, k[..., None], -1)[..., 0]
+        return y.transpose(1, 0, 2, 3) if ctx.cf else y
 
     def backward(ctx, g):
-        return MaxScatter.apply(g, index=ctx.index, geom=ctx.geom)
+        return MaxScatter.apply(g, k=ctx.k, cf=ctx.cf, geom=ctx.geom)
 
 
 class MaxScatter(Function):
-    """dx_pad.flat[index] += g, cropped to the input.  Its adjoint gathers h at ``index``."""
+    """dx = g added at the argmax of each window (one vectorized add per kernel offset).
 
-    def forward(ctx, g, index, geom):
-        ctx.index, ctx.geom = index, geom
-        n, c = g.shape[:2]
-        hp, wp = geom.padded_hw
-        flat = np.zeros((n, c, hp * wp), g.dtype)
-        (sh, sw), (dh, dw), (kh, kw) = geom.stride, geom.dilation, geom.kernel
-        if sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1:  # windows never overlap
-            np.put_along_axis(flat, index.reshape(n, c, -1), g.reshape(n, c, -1), -1)
-        else:  # np.bincount sums repeated targets without np.add.at's slow path
-            base = np.arange(n * c)[:, None] * (hp * wp)
-            target = (index.reshape(n * c, -1) + base).ravel()
-            sums = np.bincount(target, g.reshape(-1), minlength=flat.size)
-            flat = sums.astype(g.dtype).reshape(flat.shape)
+    Its adjoint, MaxGather, reads h at the same places.
+    """
+
+    def forward(ctx, g, k, cf, geom):
+        ctx.k, ctx.cf, ctx.geom = k, cf, geom
+        g = g.transpose(1, 0, 2, 3) if cf else g
+        buf = np.zeros((*g.shape[:2], *geom.padded_hw), g.dtype)
+        kw = geom.kernel[1]
+        for o in range(geom.kernel[0] * kw):
+            rows, cols = geom.slices(o // kw, o % kw)
+            buf[:, :, rows, cols] += g * (k == o)
         (pt, _), (pl, _) = geom.pads
         h, w = geom.in_hw
-        return flat.reshape(n, c, hp, wp)[:, :, pt : pt + h, pl : pl + w]
+        dx = buf[:, :, pt : pt + h, pl : pl + w]
+        return dx.transpose(1, 0, 2, 3) if cf else dx
 
     def backward(ctx, h):
-        return MaxGather.apply(h, index=ctx.index, geom=ctx.geom)
+        return MaxGather.apply(h, k=ctx.k, cf=ctx.cf, geom=ctx.geom)
 
 
 class MaxGather(Function):
-    """y = h_pad.flat[index]: the values of h where the maxima were.  dh = MaxScatter(g)."""
+    """y = h at the argmax of each window of x.  dh = MaxScatter(g)."""
 
-    def forward(ctx, h, index, geom):
-        ctx.index, ctx.geom = index, geom
-        n, c = h.shape[:2]
-        flat = padded(h, geom, channels_first=False).reshape(n, c, -1)
-        return np.take_along_axis(flat, index.reshape(n, c, -1), -1).reshape(index.shape)
+    def forward(ctx, h, k, cf, geom):
+        ctx.k, ctx.cf, ctx.geom = k, cf, geom
+        win = _window_matrix(h, geom, 0.0, cf)
+        y = np.take_along_axis(win, k[..., None], -1)[..., 0]
+        return y.transpose(1, 0, 2, 3) if cf else y
 
     def backward(ctx, g):
-        return MaxScatter.apply(g, index=ctx.index, geom=ctx.geom)
+        return MaxScatter.apply(g, k=ctx.k, cf=ctx.cf, geom=ctx.geom)
+
+
+def _torch_indices(k: np.ndarray, geom: Geometry, cf: bool) -> np.ndarray:
+    """PyTorch's return_indices: each maximum's flat position in its unpadded (H, W) plane."""
+    kw = geom.kernel[1]
+    (sh, sw), (dh, dw), (ho, wo) = geom.stride, geom.dilation, geom.out_hw
+    (pt, _), (pl, _) = geom.pads
+    rows = np.arange(ho)[:, None] * sh + (k // kw) * dh - pt
+    cols = np.arange(wo)[None, :] * sw + (k % kw) * dw - pl
+    flat = (rows * geom.in_hw[1] + cols).astype(np.int64)
+    return flat.transpose(1, 0, 2, 3) if cf else flat
 
 
 # ---------------------------------------------------------------- geometry and dispatch
@@ -174,12 +185,10 @@ def _max_pool(owner, x, kernel_size, stride, padding, dilation, ceil_mode, dims,
     y = _back(MaxPool.apply(x4, geom=geom), x, dims)
     if not indices:
         return y
-    probe = MaxPool()  # PyTorch's indices: flat positions in each unpadded (H, W) plane
+    probe = MaxPool()  # run again on the raw arrays: y may carry no graph node to ask
     probe.forward(x4.data, geom)
-    (pt, _), (pl, _) = geom.pads
-    wp, w = geom.padded_hw[1], geom.in_hw[1]
-    flat = (probe.index // wp - pt) * w + probe.index % wp - pl
-    return y, Tensor._wrap(flat.astype(np.int64).reshape(y.shape))
+    flat = _torch_indices(probe.k, geom, probe.cf)
+    return y, Tensor._wrap(flat.reshape(y.shape))
 
 
 def max_pool2d(
