@@ -24,6 +24,7 @@ from lamina.nn.parameter import Parameter
 from lamina.ops.activation import linear
 from lamina.ops.elementwise import relu, sigmoid, tanh
 from lamina.ops.linalg import matmul
+from lamina.ops.shape import reshape
 
 __all__ = ["RULES", "CellRule", "GRUCell", "LSTMCell", "RNNCell"]
 
@@ -46,11 +47,16 @@ class CellRule:
     step: Callable[[Tensor, State, Tensor, Tensor | None], State]
 
     def project(self, x: Tensor, w_ih: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
-        """x @ w_ih^T + b_ih (+ b_hh when it folds): one matrix product for all steps."""
-        gx = linear(x, w_ih, b_ih)
+        """x @ w_ih^T + b_ih (+ b_hh when it folds): one matrix product for all steps.
+
+        x (..., I) is flattened to 2-D first: NumPy runs a stacked product with a transposed
+        operand without BLAS, several times slower.
+        """
+        bias = b_ih
         if self.fold_hidden_bias and b_hh is not None:
-            gx = gx + b_hh
-        return gx
+            bias = b_hh if b_ih is None else b_ih + b_hh  # one (G*H,) sum, not one per step
+        gx = linear(reshape(x, (-1, x.shape[-1])), w_ih, bias)
+        return reshape(gx, (*x.shape[:-1], gx.shape[-1]))
 
 
 def _elman(nonlinearity: Callable[[Tensor], Tensor]) -> Callable[..., State]:
