@@ -14,6 +14,7 @@ N*Ho*Wo)`` then gives (O, N, Ho, Wo) with no copy, returned as an (N, O, Ho, Wo)
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,12 +105,34 @@ def windows(xp: np.ndarray, geom: Geometry, order: str) -> np.ndarray:
     return as_strided(xp, shape, strides, writeable=False)
 
 
-def im2col(x: np.ndarray, geom: Geometry) -> np.ndarray:
-    """The (C*kh*kw, N*Ho*Wo) matrix whose columns are the flattened windows of x."""
+def im2col(x: np.ndarray, geom: Geometry, scratch: bool = False) -> np.ndarray:
+    """The (C*kh*kw, N*Ho*Wo) matrix whose columns are the flattened windows of x.
+
+    With ``scratch`` the matrix is written into a buffer reused from call to call, for a
+    result that dies before the next call.
+    """
     n, c = x.shape[:2]
     (kh, kw), (ho, wo) = geom.kernel, geom.out_hw
-    cols = np.ascontiguousarray(windows(padded(x, geom), geom, "cols"))
+    view = windows(padded(x, geom), geom, "cols")
+    if not scratch:
+        return np.ascontiguousarray(view).reshape(c * kh * kw, n * ho * wo)
+    cols = _scratch(view.shape, x.dtype)
+    np.copyto(cols, view)
     return cols.reshape(c * kh * kw, n * ho * wo)
+
+
+_workspace = threading.local()
+
+
+def _scratch(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A reused buffer of ``shape``. Why: an im2col matrix is often larger than glibc's mmap
+    threshold (32 MB), so a fresh one is a fresh mapping whose page faults cost about as much
+    as filling it. One buffer per thread, grown when needed, never shared by live results."""
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    buf = getattr(_workspace, "buffer", None)
+    if buf is None or buf.size < nbytes:
+        buf = _workspace.buffer = np.empty(nbytes, np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
 
 
 def col2im(cols: np.ndarray, geom: Geometry, n: int) -> np.ndarray:
@@ -142,10 +165,12 @@ def _out_channels_first(g: np.ndarray, groups: int) -> np.ndarray:
     return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, -1)
 
 
-def _correlate(x: np.ndarray, w: np.ndarray, geom: Geometry) -> tuple[np.ndarray, np.ndarray]:
+def _correlate(
+    x: np.ndarray, w: np.ndarray, geom: Geometry, scratch: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """The convolution as (O, N, Ho, Wo) (channels first) and the im2col matrix it used."""
     g_, (ho, wo) = geom.groups, geom.out_hw
-    cols = im2col(x, geom)
+    cols = im2col(x, geom, scratch)
     y = _grouped(w.reshape(g_, w.shape[0] // g_, -1), cols.reshape(g_, -1, cols.shape[1]))
     return y.reshape(w.shape[0], x.shape[0], ho, wo), cols
 
@@ -205,7 +230,8 @@ class ConvInputGrad(Function):
         ctx.geom = geom
         flipped = _flipped(geom)
         if flipped is not None:
-            return _correlate(g, _flip_weight(w, geom.groups), flipped)[0].transpose(1, 0, 2, 3)
+            y = _correlate(g, _flip_weight(w, geom.groups), flipped, scratch=True)[0]
+            return y.transpose(1, 0, 2, 3)
         gm = _out_channels_first(g, geom.groups)
         wm = w.reshape(geom.groups, w.shape[0] // geom.groups, -1)
         return col2im(_grouped(wm.transpose(0, 2, 1), gm), geom, g.shape[0])
