@@ -248,3 +248,18 @@ def test_conv_keeps_float32_and_a_channels_first_output() -> None:
     y = C.conv2d(x, w, padding=1)
     assert y.dtype == np.float32
     assert y.numpy().strides[1] > y.numpy().strides[0]  # (C, N, H, W) in memory
+
+
+@pytest.mark.parametrize("case", grid(stride=[1, 2], padding=[0, 1], output_padding=[0, 1]),
+                         ids=ident)  # fmt: skip
+def test_conv_transpose1d_matches_torch(case: dict[str, Any]) -> None:
+    if case["output_padding"] >= case["stride"]:
+        pytest.skip("output_padding must be smaller than the stride")
+    rng = np.random.default_rng(0)
+    arrays = [
+        rng.standard_normal((2, 4, 6)),
+        rng.standard_normal((4, 3, 3)),
+        rng.standard_normal(3),
+    ]
+    check_parity(lambda x, w, b: C.conv_transpose1d(x, w, b, **case),
+                 lambda x, w, b: TF.conv_transpose1d(x, w, b, **case), arrays, np.float64)  # fmt: skip
