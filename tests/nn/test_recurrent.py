@@ -14,6 +14,7 @@ import lamina as L
 from lamina.autodiff.gradcheck import gradcheck, gradgradcheck
 from lamina.errors import ShapeError
 from lamina.nn.embedding import Embedding
+from lamina.nn.packing import pack_padded_sequence, pad_packed_sequence
 from lamina.nn.recurrent import GRU, LSTM, RNN, Pyramidal, PyramidalLSTM
 from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
 
@@ -312,3 +313,22 @@ def test_parameter_counts_follow_the_course_plus_pytorchs_second_bias(make, expe
 def test_bad_arguments_raise_errors_naming_the_owner(call: Any, error: type, pattern: str) -> None:
     with pytest.raises(error, match=pattern):
         call()
+
+
+def test_pack_run_unpack_like_pytorch_code_gives_pytorchs_numbers() -> None:
+    lm, tm = twins("GRU", 3, 4, batch_first=True, bidirectional=True)
+    x = np.random.default_rng(0).standard_normal((3, 5, 3))
+    lengths = [4, 2, 3]
+    packed = pack_padded_sequence(L.tensor(x), lengths, batch_first=True, enforce_sorted=False)
+    out, h = lm(packed)
+    padded, n = pad_packed_sequence(out, batch_first=True, total_length=5)
+    tpacked = torch.nn.utils.rnn.pack_padded_sequence(
+        torch.tensor(x), torch.tensor(lengths), batch_first=True, enforce_sorted=False
+    )
+    tout, th = tm(tpacked)
+    tpadded, tn = torch.nn.utils.rnn.pad_packed_sequence(tout, batch_first=True, total_length=5)
+    np.testing.assert_allclose(padded.numpy(), tpadded.detach().numpy(), **TIGHT)
+    np.testing.assert_allclose(h.numpy(), th.detach().numpy(), **TIGHT)
+    assert n.tolist() == tn.tolist() == lengths
+    with pytest.raises(ValueError, match="sorted in decreasing order"):
+        pack_padded_sequence(L.tensor(x), lengths, batch_first=True)

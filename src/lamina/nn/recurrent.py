@@ -17,6 +17,7 @@ from lamina.autodiff.tensor import Tensor
 from lamina.errors import DTypeError, ShapeError, check_in, check_positive_int
 from lamina.nn.container import ModuleList
 from lamina.nn.module import Module
+from lamina.nn.packing import PackedSequence, check_lengths
 from lamina.nn.parameter import Parameter
 from lamina.nn.rnn_cells import RULES, CellRule, State, default_dtype, init_uniform
 from lamina.ops.activation import dropout as dropout_op
@@ -35,7 +36,8 @@ class RNNBase(Module):
 
     forward(input, hx=None, lengths=None, truncate=None):
 
-    - input (L, N, input_size), (N, L, input_size) with ``batch_first``, or unbatched (L, I);
+    - input (L, N, input_size), (N, L, input_size) with ``batch_first``, unbatched (L, I), or
+      a ``PackedSequence`` (then the output is one too);
     - hx: initial state (num_layers * D, N, H) (an (h0, c0) pair for the LSTM), zeros if None;
     - lengths: (N,) real length of each sequence. Padded steps neither change the state nor
       reach the output: their outputs are zero, h_n is the state after each sequence's last
@@ -87,7 +89,7 @@ class RNNBase(Module):
         init_uniform(self.parameters(), self.hidden_size, rng)
 
     # ------------------------------------------------------------------ checks
-    def _input(self, x: Tensor) -> tuple[Tensor, bool]:
+    def _input(self, x: Tensor, batch_first: bool) -> tuple[Tensor, bool]:
         """The input as time-major (L, N, I), and whether it had a batch dimension."""
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
             i = self.input_size
@@ -99,7 +101,7 @@ class RNNBase(Module):
             raise DTypeError(f"{self!r}: expected {self.weight_ih_l0.dtype} input, got {x.dtype}")
         if x.ndim == 2:
             return reshape(x, (x.shape[0], 1, x.shape[1])), False
-        return (x.transpose(0, 1) if self.batch_first else x), True
+        return (x.transpose(0, 1) if batch_first else x), True
 
     def _initial_state(self, hx: Any, x: Tensor, batched: bool) -> State:
         want = (self.num_layers * (2 if self.bidirectional else 1), x.shape[1], self.hidden_size)
@@ -120,11 +122,7 @@ class RNNBase(Module):
         """(L, N) True at real steps, or None when every sequence fills the whole input."""
         if lengths is None:
             return None
-        n = np.asarray(getattr(lengths, "data", lengths))
-        if n.shape != (batch,) or n.dtype.kind not in "iu":
-            raise ShapeError(f"{self!r}: expected lengths of {batch} integers, got {n.shape}")
-        if n.min() < 1 or n.max() > steps:
-            raise ValueError(f"{self!r}: lengths must lie in [1, {steps}], got {n.tolist()}")
+        n = check_lengths(repr(self), lengths, batch, steps)
         mask = np.arange(steps)[:, None] < n[None, :]
         return None if mask.all() else mask
 
@@ -168,7 +166,15 @@ class RNNBase(Module):
     def forward(
         self, input: Tensor, hx: Any = None, lengths: Any = None, truncate: int | None = None
     ) -> tuple[Tensor, Any]:
-        x, batched = self._input(input)
+        if isinstance(input, PackedSequence):  # always time-major; lengths ride along
+            if lengths is not None:
+                raise ValueError(f"{self!r}: a PackedSequence already carries its lengths")
+            out, state = self._run(input.data, hx, input.lengths, truncate, False)
+            return PackedSequence(out, input.lengths), state
+        return self._run(input, hx, lengths, truncate, self.batch_first)
+
+    def _run(self, input: Tensor, hx: Any, lengths: Any, truncate: Any, batch_first: bool) -> Any:
+        x, batched = self._input(input, batch_first)
         h0 = self._initial_state(hx, x, batched)
         mask = self._mask(lengths, x.shape[0], x.shape[1])
         if truncate is not None:
@@ -186,7 +192,7 @@ class RNNBase(Module):
             if self.dropout and layer < self.num_layers - 1:
                 x = dropout_op(x, self.dropout, self.training)
         out = x if batched else reshape(x, (x.shape[0], x.shape[2]))
-        if batched and self.batch_first:
+        if batched and batch_first:
             out = out.transpose(0, 1)
         state = tuple(stack([f[i] for f in finals], 0) for i in range(self.rule.n_states))
         if not batched:
