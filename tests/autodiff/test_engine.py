@@ -146,3 +146,9 @@ def test_jacobian_of_small_function_matches_finite_differences() -> None:
     ((analytic, numerical),) = L.jacobian(lambda t: t.exp() / t.exp().sum(), [x])
     np.testing.assert_allclose(analytic, numerical, atol=1e-8)
     assert analytic.shape == (3, 3)
+
+
+def test_gradcheck_handles_non_contiguous_inputs() -> None:
+    x = L.tensor(np.arange(6.0).reshape(2, 3) / 7, requires_grad=True)
+    x.data = x.data.T  # a transposed view
+    assert L.gradcheck(lambda t: (t * t).sum(0), [x])

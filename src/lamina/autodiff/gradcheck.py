@@ -66,6 +66,8 @@ def _numerical(
     fn: Callable[..., Tensor], ins: tuple, t: Tensor, eps: float, v: np.ndarray
 ) -> np.ndarray:
     """Central differences of v @ f for every element of ``t``: shape (rows of v, t.size)."""
+    if not t.data.flags.c_contiguous:  # reshape would copy, and the perturbation be lost
+        t.data = np.ascontiguousarray(t.data)
     flat = t.data.reshape(-1)  # a view: perturbs t in place
     out = np.zeros((v.shape[0], flat.size))
     for j in range(flat.size):
