@@ -23,7 +23,10 @@ def _time(fn: Callable[[], object]) -> float:
 
 
 def compare(
-    name: str, lamina_epoch: Callable[[], object], torch_epoch: Callable[[], object], repeats: int = 3
+    name: str,
+    lamina_epoch: Callable[[], object],
+    torch_epoch: Callable[[], object],
+    repeats: int = 3,
 ) -> dict[str, float]:
     """Warm both up, then alternate epochs of the two and return the medians and their ratio."""
     lamina_epoch()
@@ -35,7 +38,8 @@ def compare(
     result = {"lamina_s": statistics.median(ours), "torch_s": statistics.median(theirs)}
     result["ratio"] = result["lamina_s"] / result["torch_s"]
     print(
-        f"{name:10s} lamina {result['lamina_s']:.3f} s/epoch   torch {result['torch_s']:.3f} s/epoch"
-        f"   ratio {result['ratio']:.2f}   (medians of {repeats}, interleaved)"
+        f"{name:10s} lamina {result['lamina_s']:.3f} s/epoch"
+        f"   torch {result['torch_s']:.3f} s/epoch   ratio {result['ratio']:.2f}"
+        f"   (medians of {repeats}, interleaved)"
     )
     return result
