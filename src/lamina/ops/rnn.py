@@ -97,12 +97,21 @@ class LSTMScan(Function):
         # factors that do not depend on the recurrence, for all steps at once:
         # dz_{i,f,g} = dc_total * (g i (1-i), c_prev f (1-f), i (1-g^2)), dz_o = dh * tc o (1-o)
         # and dc_total = dc + dh * o (1 - tc^2)
-        dcdh = o * (1 - tcs * tcs)
+        # (written with out= to spare the temporaries: each fresh array costs page faults)
+        dcdh = np.multiply(tcs, tcs)
+        np.subtract(1, dcdh, out=dcdh)
+        dcdh *= o
         fac = np.empty((steps, n, 3, hid), acts.dtype)
-        fac[:, :, 0] = gg * i * (1 - i)
-        fac[:, :, 1] = cs[:steps] * f * (1 - f)
-        fac[:, :, 2] = i * (1 - gg * gg)
-        fac_o = tcs * o * (1 - o)
+        for k, (gate, other) in enumerate(((i, gg), (f, cs[:steps]))):
+            np.subtract(1, gate, out=fac[:, :, k])
+            fac[:, :, k] *= gate
+            fac[:, :, k] *= other
+        np.multiply(gg, gg, out=fac[:, :, 2])
+        np.subtract(1, fac[:, :, 2], out=fac[:, :, 2])
+        fac[:, :, 2] *= i
+        fac_o = np.subtract(1, o)
+        fac_o *= o
+        fac_o *= tcs
         dz = np.empty_like(acts)
         dz3 = dz[..., : 3 * hid].reshape(steps, n, 3, hid)
         dh, dc = g[steps].copy(), g[steps + 1].copy()
