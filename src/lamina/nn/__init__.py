@@ -24,6 +24,7 @@ from lamina.nn.loss import (
 )
 from lamina.nn.module import IncompatibleKeys, Module, StateDictError
 from lamina.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from lamina.nn.packing import PackedSequence, pack_padded_sequence, pad_packed_sequence
 from lamina.nn.parameter import Buffer, Parameter
 from lamina.nn.pool import (
     AdaptiveAvgPool1d,
@@ -38,7 +39,7 @@ from lamina.nn.pool import (
     MaxPool1d,
     MaxPool2d,
 )
-from lamina.nn.recurrent import GRU, LSTM, RNN, Pyramidal, PyramidalLSTM
+from lamina.nn.recurrent import GRU, LSTM, RNN, Pyramidal, PyramidalLSTM, RNNBase
 from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
 from lamina.nn.summary import Summary, summary
 
@@ -85,9 +86,11 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "NLLLoss",
+    "PackedSequence",
     "Parameter",
     "Pyramidal",
     "PyramidalLSTM",
+    "RNNBase",
     "RNNCell",
     "ReLU",
     "Sequential",
@@ -101,6 +104,8 @@ __all__ = [
     "TripletMarginLoss",
     "functional",
     "init",
+    "pack_padded_sequence",
+    "pad_packed_sequence",
     "summary",
     "utils",
 ]  # fmt: skip

@@ -12,6 +12,7 @@ from lamina.ops.activation import (
     softmax,
     softplus,
 )
+from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from lamina.ops.elementwise import (
     abs,
     add,
@@ -53,7 +54,22 @@ from lamina.ops.loss import (
     pairwise_distance,
     triplet_margin_loss,
 )
+from lamina.ops.norm import batch_norm, layer_norm
+from lamina.ops.pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    global_avg_pool2d,
+    l2_pool1d,
+    l2_pool2d,
+    lp_pool1d,
+    lp_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from lamina.ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from lamina.ops.rnn import lstm_scan
 from lamina.ops.shape import (
     broadcast_to,
     cat,
@@ -75,13 +91,16 @@ clamp = clip
 concatenate = cat
 
 __all__ = [
-    "abs", "add", "argmax", "argmin", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "broadcast_to", "cast", "cat", "chunk", "clamp", "clip", "concatenate", "cross_entropy",
-    "div", "dropout", "elu", "eq", "exp", "expand", "flatten", "gather", "ge", "getitem", "gt",
-    "index_add", "l1_loss", "le", "leaky_relu", "linear", "log", "log1p", "log_softmax",
-    "logsumexp", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mse_loss", "mul",
+    "abs", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "add", "argmax", "argmin", "avg_pool1d",
+    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "broadcast_to", "cast", "cat", "chunk", "clamp", "clip", "concatenate", "conv1d", "conv2d",
+    "conv_transpose1d", "conv_transpose2d", "cross_entropy", "div", "dropout", "elu", "eq", "exp",
+    "expand", "flatten", "gather", "ge", "getitem", "global_avg_pool2d", "gt", "index_add",
+    "l1_loss", "l2_pool1d", "l2_pool2d", "layer_norm", "le", "leaky_relu", "linear", "log",
+    "log1p", "log_softmax", "logsumexp", "lp_pool1d", "lp_pool2d", "lstm_scan", "lt", "matmul",
+    "max", "max_pool1d", "max_pool2d", "maximum", "mean", "min", "minimum", "mse_loss", "mul",
     "ne", "neg", "nll_loss", "pad", "pairwise_distance", "permute", "pow", "relu", "reshape",
-    "sigmoid", "sign", "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack",
-    "std", "sub", "sum", "sum_to", "tanh", "transpose", "triplet_margin_loss", "unsqueeze",
-    "var", "where",
+    "sigmoid", "sign", "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack", "std",
+    "sub", "sum", "sum_to", "tanh", "transpose", "triplet_margin_loss", "unsqueeze", "var",
+    "where",
 ]  # fmt: skip

@@ -11,6 +11,7 @@ from lamina.ops._shapes import normalize_dim
 from lamina.ops.elementwise import clip, exp, log, log1p, relu, sigmoid, tanh, where
 from lamina.ops.linalg import matmul
 from lamina.ops.reduce import sum
+from lamina.ops.shape import reshape
 
 __all__ = [
     "dropout", "elu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "softmax",
@@ -71,7 +72,12 @@ def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ShapeError(
             f"linear: expected input of shape (..., {weight.shape[-1]}), got {x.shape}"
         )
-    y = matmul(x, weight.transpose(0, 1) if weight.ndim == 2 else weight)
+    if x.ndim > 2:  # one 2-D product: NumPy's batched matmul misses BLAS for a transposed weight
+        lead = x.shape[:-1]
+        y = matmul(reshape(x, (-1, x.shape[-1])), weight.transpose(0, 1))
+        y = y if bias is None else y + bias
+        return reshape(y, (*lead, weight.shape[0]))
+    y = matmul(x, weight.transpose(0, 1))
     return y if bias is None else y + bias
 
 
