@@ -17,6 +17,9 @@ def setup_torch(threads: int = 2) -> None:
 
 
 def _time(fn: Callable[[], object]) -> float:
+    # Let the other framework's idle worker threads stop spinning first: OpenMP and OpenBLAS
+    # busy-wait after their last job, and on 2 cores that steals a core from the one timed.
+    time.sleep(0.5)
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
