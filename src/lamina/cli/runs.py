@@ -18,7 +18,7 @@ import numpy as np
 import lamina
 from lamina import metrics as M
 from lamina.cli.recipes import Recipe, get_recipe
-from lamina.data import load_image
+from lamina.data import DataLoader, TensorDataset, load_image
 from lamina.nn.module import Module
 from lamina.optim.lr_scheduler import CosineAnnealingLR
 from lamina.serialization import load, save
@@ -90,9 +90,10 @@ def train(
     }  # fmt: skip
     _write_json(run / "config.json", config)
     started = time.perf_counter()
-    history = trainer.fit(
-        data.train, epochs, data.val, callbacks, batch_size, seed, steps_per_epoch
-    )
+    transform = recipe.augment(seed) if recipe.augment else None
+    loader = DataLoader(TensorDataset(*data.train), batch_size, shuffle=True, seed=seed,
+                        transform=transform)  # fmt: skip
+    history = trainer.fit(loader, epochs, data.val, callbacks, steps_per_epoch=steps_per_epoch)
     model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
     results = {
         **_metrics(recipe, trainer, data.val, "val"),
