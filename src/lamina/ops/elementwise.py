@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff.function import Function
+from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.ops._shapes import broadcast_shape
 
@@ -189,6 +190,8 @@ class Relu(Function):
         return x * ctx.mask
 
     def backward(ctx, g):
+        if not is_grad_enabled():  # first order: one multiply, no graph node
+            return _const(g.data * ctx.mask)
         return g * _const(ctx.mask)
 
 

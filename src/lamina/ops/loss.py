@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from lamina.autodiff.function import Function
+from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, check_finite, check_in
 from lamina.ops._shapes import check_same_shape
 from lamina.ops.activation import log_softmax, softplus
 from lamina.ops.elementwise import abs, clip, log, minimum, relu
-from lamina.ops.index import getitem
+from lamina.ops.index import index_add
 from lamina.ops.reduce import mean, sum
 
 __all__ = [
@@ -68,13 +70,44 @@ def _class_target(owner: str, x: Tensor, target: Tensor, ignore_index: int) -> n
     return t
 
 
-def _pick(logp: Tensor, t: np.ndarray) -> Tensor:
-    """logp[n, t[n, ...], ...]: the score of each sample's target class."""
-    if logp.ndim == 1:
-        return getitem(logp, int(t))
+def _pick_index(t: np.ndarray, ndim: int) -> tuple[np.ndarray, ...] | int:
+    """The index of x[n, t[n, ...], ...]: each sample's target class (one element each)."""
+    if ndim == 1:
+        return int(t)
     index = list(np.indices(t.shape, sparse=True))
     index.insert(1, t)
-    return getitem(logp, tuple(index))
+    return tuple(index)
+
+
+class NLLLoss(Function):
+    """l_n = -w_n * x[n, y_n], then none, sum, or mean = sum_n l_n / sum_n w_n.
+
+    dx[n, y_n] = -w_n * g_n (divided by sum_n w_n for the mean); zero elsewhere.
+    Fused for speed: one node, and the gradient is written straight into place (each sample
+    picks one element, so no accumulation is needed). The ``create_graph`` path is built
+    from ``index_add``, so it is differentiable.
+    """
+
+    def forward(ctx, x, index, wt, reduction):
+        ctx.index, ctx.wt, ctx.reduction = index, wt, reduction
+        loss = -x[index] * wt
+        ctx.denom = wt.sum() if reduction == "mean" else 1
+        if reduction == "none":
+            return loss
+        total = loss.sum()
+        if reduction == "sum":
+            return total
+        # all targets ignored: PyTorch returns NaN (and zero gradients)
+        return total / ctx.denom if ctx.denom != 0 else ctx.xp.asarray(np.nan, x.dtype)
+
+    def backward(ctx, g):
+        shape = ctx.inputs[0].shape
+        scale = -ctx.wt / (ctx.denom if ctx.denom != 0 else 1)
+        if not is_grad_enabled():  # first order: write the gradient in place
+            out = ctx.xp.zeros(shape, g.dtype)
+            out[ctx.index] = g.data * scale
+            return Tensor._wrap(out)
+        return index_add(g * Tensor._wrap(scale.astype(g.dtype)), ctx.index, shape)
 
 
 def nll_loss(
@@ -98,13 +131,7 @@ def nll_loss(
     if weight is not None:
         w = as_tensor(weight).data.astype(x.dtype)
     wt = (w[safe] * keep).astype(x.dtype)
-    loss = -_pick(x, safe) * Tensor._wrap(wt)
-    if reduction == "none":
-        return loss
-    total = sum(loss)
-    if reduction == "sum":
-        return total
-    return _weighted_mean(total, wt.sum())
+    return NLLLoss.apply(x, index=_pick_index(safe, x.ndim), wt=wt, reduction=reduction)
 
 
 def _weighted_mean(total: Tensor, weight: float) -> Tensor:
