@@ -116,7 +116,7 @@ RECIPES: dict[str, Recipe] = {
                epochs=30, batch_size=64, lr=2e-3, augment=_digit_augmentation),
         Recipe("mlp-digits", "MLP 64-128-10 on scikit-learn's 8x8 digits", "classifier",
                lambda extra: MLP((64, 128, 10), dropout=0.1), _digits, lambda extra: (64,),
-               epochs=40, batch_size=32, lr=1e-3),
+               epochs=80, batch_size=32, lr=1e-3),
         Recipe("spirals-mlp", "MLP 2-64-64-3 on three generated spirals", "classifier",
                lambda extra: MLP((2, 64, 64, 3)), _spirals, lambda extra: (2,),
                epochs=150, batch_size=32, lr=1e-2),
