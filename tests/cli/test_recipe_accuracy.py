@@ -1,0 +1,20 @@
+"""The recipes' documented results, on their real held-out test data with the default seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lamina.cli.runs import train
+
+
+@pytest.mark.parametrize(
+    "recipe,target",
+    [("lenet-mnist", 0.97), ("mlp-digits", 0.97), ("spirals-mlp", 0.95)],
+)
+def test_recipe_reaches_its_documented_test_accuracy(
+    recipe: str, target: float, tmp_path: Path
+) -> None:
+    _, results = train(recipe, out=tmp_path / recipe, verbose=0)
+    assert results["test_accuracy"] >= target
