@@ -133,7 +133,8 @@ def plot_history(
         ax.set_xlabel("epoch")
         ax.set_title(name)
         ax.grid(alpha=0.3)
-        ax.legend()
+        if f"val_{name}" in logs:  # a legend only where training and validation share a panel
+            ax.legend()
     if title:
         fig.suptitle(title)
     fig.tight_layout()
