@@ -9,8 +9,9 @@ from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.random import default_generator
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, check_probability
+from lamina.ops import elementwise as E
 from lamina.ops._shapes import normalize_dim
-from lamina.ops.elementwise import clip, exp, log1p, relu, sigmoid, tanh, where
+from lamina.ops.elementwise import clip, exp, relu, sigmoid, tanh, where
 from lamina.ops.linalg import matmul
 from lamina.ops.reduce import sum
 from lamina.ops.shape import reshape
@@ -41,8 +42,7 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """
     x = as_tensor(x)
     z = x * beta
-    smooth = (relu(z) + log1p(exp(-abs(z)))) / beta
-    return where(z > threshold, x, smooth)
+    return where(z > threshold, x, E.softplus(z) / beta)
 
 
 def _shift(x: Tensor, d: int) -> Tensor:

@@ -11,7 +11,7 @@ from lamina.ops._shapes import broadcast_shape
 
 __all__ = [
     "abs", "add", "cast", "clip", "div", "eq", "exp", "ge", "gt", "le", "log", "log1p", "lt",
-    "maximum", "minimum", "mul", "ne", "neg", "pow", "relu", "sigmoid", "sign", "sqrt",
+    "maximum", "minimum", "mul", "ne", "neg", "pow", "relu", "sigmoid", "sign", "softplus", "sqrt",
     "square", "sub", "tanh", "where",
 ]  # fmt: skip
 
@@ -182,6 +182,21 @@ class Sigmoid(Function):
         return g * y * (1 - y)
 
 
+class Softplus(Function):
+    """y = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)).  dx = g * sigmoid(x).
+
+    A fused rule for stability and for the gradient at 0: composed from relu and abs, the
+    two kinks cancel in value but their subgradients (0 and 0) would give 0, not 1/2.
+    """
+
+    def forward(ctx, x):
+        xp = ctx.xp
+        return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+    def backward(ctx, g):
+        return g * sigmoid(ctx.inputs[0])
+
+
 class Relu(Function):
     """y = max(x, 0).  dx = g * (x > 0)."""
 
@@ -315,6 +330,11 @@ def tanh(x: TensorLike) -> Tensor:
 def sigmoid(x: TensorLike) -> Tensor:
     """Elementwise logistic function 1 / (1 + exp(-x)), stable for any x."""
     return Sigmoid.apply(x)
+
+
+def softplus(x: TensorLike) -> Tensor:
+    """Elementwise log(1 + exp(x)), stable for any x (no threshold; see ``F.softplus``)."""
+    return Softplus.apply(x)
 
 
 def relu(x: TensorLike) -> Tensor:

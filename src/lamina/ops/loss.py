@@ -8,8 +8,9 @@ from lamina.autodiff.function import Function
 from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, check_finite, check_in
+from lamina.ops import elementwise as E
 from lamina.ops._shapes import check_same_shape
-from lamina.ops.activation import log_softmax, softplus
+from lamina.ops.activation import log_softmax
 from lamina.ops.elementwise import abs, clip, log, minimum, relu
 from lamina.ops.index import index_add
 from lamina.ops.reduce import mean, sum
@@ -215,7 +216,7 @@ def binary_cross_entropy_with_logits(
     but softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) never overflows.
     """
     x, t = _inputs("binary_cross_entropy_with_logits", input, target, reduction)
-    sp = softplus(-x)
+    sp = E.softplus(-x)  # no threshold here: exact for every logit, as PyTorch
     scale = 1 if pos_weight is None else (as_tensor(pos_weight, x.dtype) - 1) * t + 1
     loss = (1 - t) * x + sp * scale
     if weight is not None:

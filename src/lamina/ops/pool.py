@@ -72,6 +72,48 @@ def _window_matrix(x: np.ndarray, geom: Geometry, fill: float, cf: bool) -> np.n
     return np.ascontiguousarray(v).reshape(*v.shape[:4], -1)
 
 
+def _tiles(geom: Geometry) -> bool:
+    """Whether the windows tile the input: stride == kernel, no padding, no dilation (the
+    common 2 x 2 / stride 2 pooling). Then each kernel offset is one strided view of x."""
+    (pt, pb), (pl, pr) = geom.pads
+    return (
+        geom.stride == geom.kernel
+        and geom.dilation == (1, 1)
+        and not (pt or pb or pl or pr)
+        and geom.kernel[0] * geom.kernel[1] < 256
+    )
+
+
+def _tile_parts(x: np.ndarray, geom: Geometry) -> list[np.ndarray]:
+    """For tiling windows, x[..., i::kh, j::kw] cropped to the output size, offset by offset."""
+    (kh, kw), (ho, wo) = geom.kernel, geom.out_hw
+    return [x[:, :, i : ho * kh : kh, j : wo * kw : kw] for i in range(kh) for j in range(kw)]
+
+
+def _tile_max(x: np.ndarray, geom: Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """The max of tiling windows and its first offset, from kh*kw strided views of x.
+
+    Why: no window copy and no argmax over a tiny last axis (3-5x faster for 2 x 2). The max
+    propagates NaN as ``argmax`` did; a NaN window's offset is 0 here (its gradient goes there).
+    """
+    parts = _tile_parts(x, geom)
+    if len(parts) == 4:  # 2 x 2: a pairwise tournament, ties to the earlier offset
+        a, b, c, d = parts
+        top, bottom = np.maximum(a, b), np.maximum(c, d)
+        right = np.greater(b, a).view(np.uint8)
+        lower = np.greater(d, c).view(np.uint8)
+        lower += 2
+        k = np.where(np.greater(bottom, top), lower, right)
+        return k, np.maximum(top, bottom, out=top)
+    y = parts[0].copy()
+    for part in parts[1:]:
+        np.maximum(y, part, out=y)
+    k = np.zeros(y.shape, np.uint8)
+    for o in range(len(parts) - 1, -1, -1):  # last to first, so the first equal offset wins
+        np.copyto(k, o, where=parts[o] == y)
+    return k, y
+
+
 class MaxPool(Function):
     """y[n, c, p, q] = max over window (p, q) of x_pad (padding is -inf).
 
@@ -81,6 +123,9 @@ class MaxPool(Function):
 
     def forward(ctx, x, geom):
         ctx.geom, ctx.cf = geom, _channels_first(x)
+        if _tiles(geom):
+            ctx.k, y = _tile_max(x.transpose(1, 0, 2, 3) if ctx.cf else x, geom)
+            return y.transpose(1, 0, 2, 3) if ctx.cf else y
         win = _window_matrix(x, geom, -np.inf, ctx.cf)
         ctx.k = k = win.argmax(axis=-1)
         y = np.take_along_axis(win, k[..., None], -1)[..., 0]
@@ -99,6 +144,14 @@ class MaxScatter(Function):
     def forward(ctx, g, k, cf, geom):
         ctx.k, ctx.cf, ctx.geom = k, cf, geom
         g = g.transpose(1, 0, 2, 3) if cf else g
+        if _tiles(geom):  # disjoint windows: each offset's elements are written, not added
+            dx = np.empty((*g.shape[:2], *geom.in_hw), g.dtype)
+            ho, wo = geom.out_hw
+            if dx.shape[2:] != (ho * geom.kernel[0], wo * geom.kernel[1]):
+                dx.fill(0)  # rows or columns no window covers
+            for o, part in enumerate(_tile_parts(dx, geom)):
+                np.multiply(g, k == o, out=part)  # 5x faster than copyto(where=) here
+            return dx.transpose(1, 0, 2, 3) if cf else dx
         buf = np.zeros((*g.shape[:2], *geom.padded_hw), g.dtype)
         kw = geom.kernel[1]
         for o in range(geom.kernel[0] * kw):
