@@ -14,8 +14,8 @@ from sklearn.model_selection import KFold as SkKFold
 from lamina import nn
 from lamina.classic import LogisticRegression, Ridge
 from lamina.data.split import KFold
+from lamina.training.network_estimator import NetworkEstimator
 from lamina.training.search import (
-    NetworkEstimator,
     SearchResult,
     cross_val_score,
     grid_search,

@@ -12,6 +12,7 @@ from lamina.training.callbacks import (
 )
 from lamina.training.history import History
 from lamina.training.keras import Model
+from lamina.training.network_estimator import NetworkEstimator
 from lamina.training.plots import (
     plot_confusion_matrix,
     plot_decision_boundary,
@@ -22,7 +23,6 @@ from lamina.training.plots import (
     plot_history,
 )
 from lamina.training.search import (
-    NetworkEstimator,
     SearchResult,
     cross_val_score,
     grid_search,
