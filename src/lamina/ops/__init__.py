@@ -12,6 +12,7 @@ from lamina.ops.activation import (
     softmax,
     softplus,
 )
+from lamina.ops.compare import eq, ge, gt, le, lt, ne
 from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from lamina.ops.elementwise import (
     abs,
@@ -19,18 +20,12 @@ from lamina.ops.elementwise import (
     cast,
     clip,
     div,
-    eq,
     exp,
-    ge,
-    gt,
-    le,
     log,
     log1p,
-    lt,
     maximum,
     minimum,
     mul,
-    ne,
     neg,
     pow,
     relu,

@@ -10,8 +10,8 @@ from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.ops._shapes import broadcast_shape
 
 __all__ = [
-    "abs", "add", "cast", "clip", "div", "eq", "exp", "ge", "gt", "le", "log", "log1p", "lt",
-    "maximum", "minimum", "mul", "ne", "neg", "pow", "relu", "sigmoid", "sign", "softplus", "sqrt",
+    "abs", "add", "cast", "clip", "div", "exp", "log", "log1p",
+    "maximum", "minimum", "mul", "neg", "pow", "relu", "sigmoid", "sign", "softplus", "sqrt",
     "square", "sub", "tanh", "where",
 ]  # fmt: skip
 
@@ -381,39 +381,3 @@ def cast(x: Tensor, dtype: np.dtype) -> Tensor:
 def sign(x: TensorLike) -> Tensor:
     """Elementwise sign (-1, 0 or 1); it has no gradient."""
     return Tensor._wrap(np.sign(as_tensor(x).data))
-
-
-def _compare(ufunc: np.ufunc, a: object, b: object) -> Tensor:
-    ta = as_tensor(a, getattr(b, "dtype", None))
-    tb = as_tensor(b, ta.dtype)
-    return Tensor._wrap(ufunc(ta.data, tb.data))
-
-
-def lt(a: TensorLike, b: TensorLike) -> Tensor:
-    """a < b elementwise, as a boolean tensor (no gradient)."""
-    return _compare(np.less, a, b)
-
-
-def le(a: TensorLike, b: TensorLike) -> Tensor:
-    """a <= b elementwise, as a boolean tensor (no gradient)."""
-    return _compare(np.less_equal, a, b)
-
-
-def gt(a: TensorLike, b: TensorLike) -> Tensor:
-    """a > b elementwise, as a boolean tensor (no gradient)."""
-    return _compare(np.greater, a, b)
-
-
-def ge(a: TensorLike, b: TensorLike) -> Tensor:
-    """a >= b elementwise, as a boolean tensor (no gradient)."""
-    return _compare(np.greater_equal, a, b)
-
-
-def eq(a: object, b: object) -> Tensor:
-    """a == b elementwise, as a boolean tensor (no gradient)."""
-    return _compare(np.equal, a, b)
-
-
-def ne(a: object, b: object) -> Tensor:
-    """a != b elementwise, as a boolean tensor (no gradient)."""
-    return _compare(np.not_equal, a, b)
