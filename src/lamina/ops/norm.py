@@ -71,9 +71,11 @@ def _backward_arrays(ctx, g: np.ndarray, count: int) -> tuple | Tensor | None:
     dx = None
     if needs[0]:
         s = inv if len(needs) == 1 else inv * ctx.inputs[1].data.reshape(inv.shape)
-        dx = g * s
-        dx -= xc * (s * inv * inv * gxc / count)
+        # built in xc's layout (channels first after a convolution), which the convolution's
+        # backward then reads without a transposing copy
+        dx = np.multiply(xc, -(s * inv * inv * gxc / count))
         dx -= s * gs / count
+        dx += g * s
         dx = Tensor._wrap(dx)
     if len(needs) == 1:
         return dx
