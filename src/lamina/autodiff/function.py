@@ -42,28 +42,27 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run forward on the inputs' arrays and, if a gradient is wanted, record the node."""
-        if all(isinstance(a, Tensor) for a in args):
-            inputs = args
-        else:
-            ref = _reference_dtype(args)
-            inputs = tuple(a if isinstance(a, Tensor) else as_tensor(a, ref) for a in args)
+        inputs = args
+        for a in args:
+            if not isinstance(a, Tensor):  # a scalar or an array: convert them all once
+                ref = _reference_dtype(args)
+                inputs = tuple(a if isinstance(a, Tensor) else as_tensor(a, ref) for a in args)
+                break
         ctx = cls()
-        ctx.inputs = inputs
         arrays = [t.data for t in inputs]
-        ctx.xp = get_array_module(*arrays)
+        ctx.xp = np if _all_numpy(arrays) else get_array_module(*arrays)
         data = ctx.forward(*arrays, **kwargs)
         out = Tensor._wrap(data)
         if grad_mode._grad_enabled:
-            needs = tuple(t.requires_grad for t in inputs)
-            if any(needs):
+            needs = tuple([t.requires_grad for t in inputs])
+            if True in needs:
+                ctx.inputs = inputs
                 ctx.needs_input_grad = needs
-                ctx.generation = max(t._generation for t in inputs)
+                ctx.generation = max([t._generation for t in inputs])
                 ctx.output = weakref.ref(out)
                 out.requires_grad = True
                 out._ctx = ctx
                 out._generation = ctx.generation + 1
-                return out
-        ctx.inputs = ()  # nothing will run backward: keep no references
         return out
 
     def release(ctx) -> None:
@@ -74,6 +73,14 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+def _all_numpy(arrays: list[Any]) -> bool:
+    """True when every array is a plain ndarray (a loop: cheaper than all() on this hot path)."""
+    for a in arrays:  # noqa: SIM110
+        if type(a) is not np.ndarray:
+            return False
+    return True
 
 
 def _reference_dtype(args: tuple[Any, ...]) -> np.dtype | None:
