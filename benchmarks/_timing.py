@@ -6,9 +6,13 @@ import statistics
 import time
 from collections.abc import Callable
 
+import numpy as np
 import torch
 
-__all__ = ["compare", "setup_torch"]
+import lamina as L
+import lamina.nn.functional as F
+
+__all__ = ["classifier_epochs", "compare", "setup_torch"]
 
 
 def setup_torch(threads: int = 2) -> None:
@@ -46,3 +50,32 @@ def compare(
         f"   (medians of {repeats}, interleaved)"
     )
     return result
+
+
+def classifier_epochs(
+    model: object,
+    tmodel: torch.nn.Module,
+    opt: object,
+    topt: torch.optim.Optimizer,
+    x: np.ndarray,
+    y: np.ndarray,
+    batch: int,
+) -> tuple[Callable[[], None], Callable[[], None]]:
+    """One epoch of cross-entropy training in lamina and one in PyTorch, on the same batches."""
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+    def lamina_epoch() -> None:
+        for i in range(0, len(x), batch):
+            loss = F.cross_entropy(model(L.tensor(x[i : i + batch])), L.tensor(y[i : i + batch]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    def torch_epoch() -> None:
+        for i in range(0, len(x), batch):
+            loss = torch.nn.functional.cross_entropy(tmodel(xt[i : i + batch]), yt[i : i + batch])
+            topt.zero_grad()
+            loss.backward()
+            topt.step()
+
+    return lamina_epoch, torch_epoch

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from _timing import compare, setup_torch
+from _timing import classifier_epochs, compare, setup_torch
 
-import lamina as L
-import lamina.nn.functional as F
 from lamina import optim
 from lamina.nn.activation import ReLU
 from lamina.nn.container import Sequential
@@ -45,25 +43,11 @@ def main() -> dict[str, float]:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, 1, 28, 28)).astype(np.float32)
     y = rng.integers(0, 10, N)
-    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
     model, tmodel = build()
     opt = optim.Adam(model.parameters(), lr=1e-3)
     topt = torch.optim.Adam(tmodel.parameters(), lr=1e-3)
 
-    def lamina_epoch() -> None:
-        for i in range(0, N, BATCH):
-            loss = F.cross_entropy(model(L.tensor(x[i : i + BATCH])), L.tensor(y[i : i + BATCH]))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    def torch_epoch() -> None:
-        for i in range(0, N, BATCH):
-            loss = torch.nn.functional.cross_entropy(tmodel(tx[i : i + BATCH]), ty[i : i + BATCH])
-            topt.zero_grad()
-            loss.backward()
-            topt.step()
-
+    lamina_epoch, torch_epoch = classifier_epochs(model, tmodel, opt, topt, x, y, BATCH)
     return compare("lenet", lamina_epoch, torch_epoch, repeats=3)
 
 

@@ -11,11 +11,9 @@ import itertools
 
 import numpy as np
 import torch
-from _timing import compare, setup_torch
+from _timing import classifier_epochs, compare, setup_torch
 
-import lamina as L
 import lamina.nn as nn
-import lamina.nn.functional as F
 from lamina import optim
 
 N, BATCH, SIZES = 10_000, 128, (784, 256, 128, 10)
@@ -39,22 +37,8 @@ def main() -> dict[str, float]:
     model, tmodel = build()
     opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     topt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
 
-    def lamina_epoch() -> None:
-        for i in range(0, N, BATCH):
-            loss = F.cross_entropy(model(L.tensor(x[i : i + BATCH])), L.tensor(y[i : i + BATCH]))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    def torch_epoch() -> None:
-        for i in range(0, N, BATCH):
-            loss = torch.nn.functional.cross_entropy(tmodel(xt[i : i + BATCH]), yt[i : i + BATCH])
-            topt.zero_grad()
-            loss.backward()
-            topt.step()
-
+    lamina_epoch, torch_epoch = classifier_epochs(model, tmodel, opt, topt, x, y, BATCH)
     return compare("mlp", lamina_epoch, torch_epoch, repeats=5)
 
 

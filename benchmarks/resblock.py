@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from _timing import compare, setup_torch
+from _timing import classifier_epochs, compare, setup_torch
 
 import lamina as L
 import lamina.nn.functional as F
@@ -87,25 +87,11 @@ def main() -> dict[str, float]:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, 3, 32, 32)).astype(np.float32)
     y = rng.integers(0, 10, N)
-    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
     model, tmodel = build()
     opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     topt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
 
-    def lamina_epoch() -> None:
-        for i in range(0, N, BATCH):
-            loss = F.cross_entropy(model(L.tensor(x[i : i + BATCH])), L.tensor(y[i : i + BATCH]))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    def torch_epoch() -> None:
-        for i in range(0, N, BATCH):
-            loss = torch.nn.functional.cross_entropy(tmodel(tx[i : i + BATCH]), ty[i : i + BATCH])
-            topt.zero_grad()
-            loss.backward()
-            topt.step()
-
+    lamina_epoch, torch_epoch = classifier_epochs(model, tmodel, opt, topt, x, y, BATCH)
     return compare("resblock", lamina_epoch, torch_epoch, repeats=3)
 
 

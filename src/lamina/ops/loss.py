@@ -23,7 +23,7 @@ __all__ = [
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _reduce(owner: str, loss: Tensor, reduction: str) -> Tensor:
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return mean(loss)
     if reduction == "sum":
@@ -44,13 +44,13 @@ def mse_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> 
     """Mean squared error: l_i = (x_i - y_i)**2, then mean, sum or none."""
     x, t = _inputs("mse_loss", input, target, reduction)
     d = x - t
-    return _reduce("mse_loss", d * d, reduction)
+    return _reduce(d * d, reduction)
 
 
 def l1_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
     """Mean absolute error: l_i = |x_i - y_i|, then mean, sum or none."""
     x, t = _inputs("l1_loss", input, target, reduction)
-    return _reduce("l1_loss", abs(x - t), reduction)
+    return _reduce(abs(x - t), reduction)
 
 
 def _class_target(owner: str, x: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
@@ -171,7 +171,7 @@ def cross_entropy(
         if label_smoothing:
             q = q * (1 - label_smoothing) + label_smoothing / n_classes
         wq = q if w is None else q * Tensor._wrap(w.reshape(wshape))
-        return _reduce("cross_entropy", -sum(wq * logp, cdim), reduction)
+        return _reduce(-sum(wq * logp, cdim), reduction)
     nll = nll_loss(logp, t, w, ignore_index, reduction)
     if not label_smoothing:
         return nll
@@ -200,7 +200,7 @@ def binary_cross_entropy(
     loss = -(t * clip(log(p), min=-100.0) + (1 - t) * clip(log(1 - p), min=-100.0))
     if weight is not None:
         loss = loss * as_tensor(weight, p.dtype)
-    return _reduce("binary_cross_entropy", loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -221,7 +221,7 @@ def binary_cross_entropy_with_logits(
     loss = (1 - t) * x + sp * scale
     if weight is not None:
         loss = loss * as_tensor(weight, x.dtype)
-    return _reduce("binary_cross_entropy_with_logits", loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def pairwise_distance(
@@ -256,4 +256,4 @@ def triplet_margin_loss(
     if swap:
         d_neg = minimum(d_neg, pairwise_distance(pos, neg, p, eps))
     loss = relu(d_pos - d_neg + margin)
-    return _reduce("triplet_margin_loss", loss, reduction)
+    return _reduce(loss, reduction)

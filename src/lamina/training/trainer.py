@@ -29,12 +29,9 @@ def as_loader(
     data: Any, batch_size: int = 32, shuffle: bool = False, seed: int | None = None
 ) -> Any:
     """A DataLoader for ``data``: a loader or iterable of batches as is, (x, y) arrays wrapped."""
-    if isinstance(data, tuple) and len(data) == 2 and not isinstance(data[0], Tensor | DataLoader):
-        x, y = (np.asarray(getattr(a, "data", a)) for a in data)
+    if isinstance(data, tuple) and len(data) == 2 and not isinstance(data[0], DataLoader):
+        x, y = (np.asarray(getattr(a, "data", a)) for a in data)  # arrays or Tensors
         return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=shuffle, seed=seed)
-    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], Tensor):
-        return DataLoader(TensorDataset(data[0].data, data[1].data), batch_size=batch_size,
-                          shuffle=shuffle, seed=seed)  # fmt: skip
     return data
 
 
