@@ -1,6 +1,6 @@
 """Pooling: max, average, Lp (PyTorch's and the course's L2), adaptive and global average.
 
-Windows are strided views of the padded input (see ``ops.conv.windows``); 1-d pooling is
+Windows are strided views of the padded input (see ``ops._im2col.windows``); 1-d pooling is
 2-d pooling on a height of one. Two pairs of mutually adjoint Functions do all the work:
 ``WindowSum``/``WindowScatter`` (average and Lp pooling) and ``MaxPool``/``MaxScatter``
 (the gradient goes to the argmax of each window, the first one on ties, as in PyTorch).
@@ -15,8 +15,8 @@ import numpy as np
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
+from lamina.ops._im2col import Geometry, col2im, padded, windows
 from lamina.ops._shapes import ntuple, pool_output_size
-from lamina.ops.conv import Geometry, col2im, padded, windows
 from lamina.ops.elementwise import abs, relu, sign, sqrt
 from lamina.ops.linalg import matmul
 from lamina.ops.reduce import mean
