@@ -7,6 +7,8 @@
 tensor([2., 4.])
 """
 
+import os
+
 import numpy as np
 
 from lamina.autodiff import (
@@ -25,6 +27,7 @@ from lamina.autodiff import (
     set_grad_enabled,
     tensor,
 )
+from lamina.memory import keep_freed_memory
 from lamina.nn.summary import summary
 from lamina.ops import (
     abs,
@@ -74,6 +77,9 @@ from lamina.ops.creation import (
     zeros_like,
 )
 from lamina.serialization import load, save
+
+if os.environ.get("LAMINA_KEEP_FREED_MEMORY", "1") != "0":  # see lamina.memory
+    keep_freed_memory()
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)

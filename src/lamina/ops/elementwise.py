@@ -202,11 +202,14 @@ class Relu(Function):
 
     def forward(ctx, x):
         ctx.mask = x > 0
-        return x * ctx.mask
+        return np.maximum(x, 0)
 
     def backward(ctx, g):
         if not is_grad_enabled():  # first order: one multiply, no graph node
-            return _const(g.data * ctx.mask)
+            # dx in the memory layout of x (channels first after a convolution), whatever
+            # the layout of g: every later op on it then walks both operands in step
+            dx = np.empty_like(ctx.mask, dtype=np.result_type(g.data, ctx.mask))
+            return _const(np.multiply(g.data, ctx.mask, out=dx))
         return g * _const(ctx.mask)
 
 
