@@ -57,10 +57,12 @@ class LSTMScan(Function):
         cs = np.empty((steps + 1, n, hid), gx.dtype)
         tcs = np.empty((steps, n, hid), gx.dtype)  # tanh of each new cell state
         hs[0], cs[0] = h0, c0
+        rec = np.empty((n, 4 * hid), gx.dtype)  # the recurrent term, one buffer for all steps
+        ig = np.empty((n, hid), gx.dtype)
         with np.errstate(over="ignore"):  # exp(large) = inf gives the right limit, 0
             for t in range(steps):
                 a = acts[t]
-                a += hs[t] @ w_s
+                a += np.matmul(hs[t], w_s, out=rec)
                 np.exp(a, out=a)
                 a += 1
                 np.reciprocal(a, out=a)
@@ -69,7 +71,7 @@ class LSTMScan(Function):
                 g -= 1
                 c = cs[t + 1]
                 np.multiply(a[:, hid : 2 * hid], cs[t], out=c)
-                c += a[:, :hid] * g
+                c += np.multiply(a[:, :hid], g, out=ig)
                 np.tanh(c, out=tcs[t])
                 np.multiply(a[:, 3 * hid :], tcs[t], out=hs[t + 1])
                 if mask is not None:  # padded steps keep the state
@@ -115,19 +117,21 @@ class LSTMScan(Function):
         dz = np.empty_like(acts)
         dz3 = dz[..., : 3 * hid].reshape(steps, n, 3, hid)
         dh, dc = g[steps].copy(), g[steps + 1].copy()
+        dh_step, dct = np.empty_like(dh), np.empty_like(dc)  # per-step buffers, reused
+        dh_buf, dc_buf = np.empty_like(dh), np.empty_like(dc)
         for t in range(steps - 1, -1, -1):
-            dh_step = dh + g[t]
+            np.add(dh, g[t], out=dh_step)
             if mask is not None:
                 m = mask[t][:, None]
                 dh_step *= m
                 dh_keep, dc_keep = dh * ~m, dc * ~m  # carried past padded steps
                 dc = dc * m
-            dct = dh_step * dcdh[t]
+            np.multiply(dh_step, dcdh[t], out=dct)
             dct += dc
             np.multiply(fac[t], dct[:, None, :], out=dz3[t])
             np.multiply(fac_o[t], dh_step, out=dz[t, :, 3 * hid :])
-            dh = dz[t] @ w_hh
-            dc = dct * f[t]
+            dh = np.matmul(dz[t], w_hh, out=dh_buf)  # the old dh and dc are read by now
+            dc = np.multiply(dct, f[t], out=dc_buf)
             if mask is not None:
                 dh += dh_keep
                 dc += dc_keep
