@@ -139,8 +139,6 @@ class ConvWeightGrad(Function):
         ctx.geom = geom
         cols = im2col(x, geom) if cols is None else cols
         gm = _out_channels_first(g, geom.groups)
-        # dw^T = cols @ g^T, not dw = g @ cols^T: the same product, but OpenBLAS with two
-        # threads takes up to 50x longer on the second form of this long, thin reduction
         # dw^T = cols @ g^T rather than dw = g @ cols^T: the same product, but OpenBLAS with
         # two threads was measured 50x slower on the second form of this long, thin reduction
         dwt = _grouped(cols.reshape(geom.groups, -1, cols.shape[1]), gm.transpose(0, 2, 1))
