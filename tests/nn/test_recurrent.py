@@ -15,7 +15,8 @@ from lamina.autodiff.gradcheck import gradcheck, gradgradcheck
 from lamina.errors import ShapeError
 from lamina.nn.embedding import Embedding
 from lamina.nn.packing import pack_padded_sequence, pad_packed_sequence
-from lamina.nn.recurrent import GRU, LSTM, RNN, Pyramidal, PyramidalLSTM
+from lamina.nn.pyramidal import Pyramidal, PyramidalLSTM
+from lamina.nn.recurrent import GRU, LSTM, RNN
 from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
 
 TIGHT = {"rtol": 1e-9, "atol": 1e-11}

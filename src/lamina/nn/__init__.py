@@ -39,7 +39,8 @@ from lamina.nn.pool import (
     MaxPool1d,
     MaxPool2d,
 )
-from lamina.nn.recurrent import GRU, LSTM, RNN, Pyramidal, PyramidalLSTM, RNNBase
+from lamina.nn.pyramidal import Pyramidal, PyramidalLSTM
+from lamina.nn.recurrent import GRU, LSTM, RNN, RNNBase
 from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
 from lamina.nn.summary import Summary, summary
 
