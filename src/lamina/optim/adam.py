@@ -19,6 +19,12 @@ def _check_betas(owner: str, betas: Any) -> None:
     check_probability(owner, **{"betas[0]": betas[0], "betas[1]": betas[1]})
 
 
+def _check_adam_group(owner: str, group: dict[str, Any]) -> None:
+    """The hyper-parameters Adam, AdamW and Adamax share: lr, eps, weight_decay, betas."""
+    check_nonnegative(owner, lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"])
+    _check_betas(owner, group["betas"])
+
+
 class Adam(Optimizer):
     """Adam with bias correction (Kingma and Ba, 2015), optionally AMSGrad.
 
@@ -72,10 +78,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_nonnegative(
-            self._name, lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"]
-        )
-        _check_betas(self._name, group["betas"])
+        _check_adam_group(self._name, group)
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
@@ -170,10 +173,7 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_nonnegative(
-            self._name, lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"]
-        )
-        _check_betas(self._name, group["betas"])
+        _check_adam_group(self._name, group)
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
