@@ -31,6 +31,37 @@ def _gate_scale(hidden: int, dtype: np.dtype) -> np.ndarray:
     return scale
 
 
+_BLOCK = 4  # steps whose backward factors are computed together: about 0.5 MB, cache-sized
+
+
+def _gate_factors(acts, cs, tcs, start, stop, dcdh, fac, fac_o):
+    """Fill the buffers with the factors of steps start..stop-1 that need no recurrence.
+
+    With dc_total = dc + dh * o (1 - tc^2), the gate gradients are dz_{i,f,g} = dc_total *
+    (g i (1-i), c_prev f (1-f), i (1-g^2)) and dz_o = dh * tc o (1-o). Computed a few steps at
+    a time, just before the loop needs them, the arrays stay in cache: over the whole sequence
+    at once these dozen passes cost as much as half the loop.
+    """
+    hid = tcs.shape[-1]
+    a, c_prev, tc = acts[start:stop], cs[start:stop], tcs[start:stop]
+    i, f, g, o = (a[..., k * hid : (k + 1) * hid] for k in range(4))
+    k = stop - start
+    d, fc, fo = dcdh[:k], fac[:k], fac_o[:k]
+    np.multiply(tc, tc, out=d)
+    np.subtract(1, d, out=d)
+    d *= o
+    for col, (gate, other) in enumerate(((i, g), (f, c_prev))):
+        np.subtract(1, gate, out=fc[:, :, col])
+        fc[:, :, col] *= gate
+        fc[:, :, col] *= other
+    np.multiply(g, g, out=fc[:, :, 2])
+    np.subtract(1, fc[:, :, 2], out=fc[:, :, 2])
+    fc[:, :, 2] *= i
+    np.subtract(1, o, out=fo)
+    fo *= o
+    fo *= tc
+
+
 class LSTMScan(Function):
     """LSTM over a whole sequence; one output array stacks the steps and the final state.
 
@@ -52,17 +83,17 @@ class LSTMScan(Function):
         hid = h0.shape[-1]
         scale = _gate_scale(hid, gx.dtype)
         w_s = np.ascontiguousarray(w_hh.T * scale)  # (H, 4H), pre-scaled for the one exp
-        acts = gx * scale  # becomes the gate activations, saved for backward
+        acts = np.empty_like(gx)  # the gate activations, saved for backward
         hs = np.empty((steps + 1, n, hid), gx.dtype)  # h entering each step, and the last
         cs = np.empty((steps + 1, n, hid), gx.dtype)
         tcs = np.empty((steps, n, hid), gx.dtype)  # tanh of each new cell state
         hs[0], cs[0] = h0, c0
-        rec = np.empty((n, 4 * hid), gx.dtype)  # the recurrent term, one buffer for all steps
+        sgx = np.empty((n, 4 * hid), gx.dtype)  # the scaled input term, one buffer for all steps
         ig = np.empty((n, hid), gx.dtype)
         with np.errstate(over="ignore"):  # exp(large) = inf gives the right limit, 0
             for t in range(steps):
-                a = acts[t]
-                a += np.matmul(hs[t], w_s, out=rec)
+                a = np.matmul(hs[t], w_s, out=acts[t])
+                a += np.multiply(gx[t], scale, out=sgx)  # per step: the data stays in cache
                 np.exp(a, out=a)
                 a += 1
                 np.reciprocal(a, out=a)
@@ -94,42 +125,31 @@ class LSTMScan(Function):
         g = grad.data
         steps, n, hid = tcs.shape
         w_hh = ctx.inputs[3].data
-        i, f = acts[..., :hid], acts[..., hid : 2 * hid]
-        gg, o = acts[..., 2 * hid : 3 * hid], acts[..., 3 * hid :]
-        # factors that do not depend on the recurrence, for all steps at once:
-        # dz_{i,f,g} = dc_total * (g i (1-i), c_prev f (1-f), i (1-g^2)), dz_o = dh * tc o (1-o)
-        # and dc_total = dc + dh * o (1 - tc^2)
-        # (written with out= to spare the temporaries: each fresh array costs page faults)
-        dcdh = np.multiply(tcs, tcs)
-        np.subtract(1, dcdh, out=dcdh)
-        dcdh *= o
-        fac = np.empty((steps, n, 3, hid), acts.dtype)
-        for k, (gate, other) in enumerate(((i, gg), (f, cs[:steps]))):
-            np.subtract(1, gate, out=fac[:, :, k])
-            fac[:, :, k] *= gate
-            fac[:, :, k] *= other
-        np.multiply(gg, gg, out=fac[:, :, 2])
-        np.subtract(1, fac[:, :, 2], out=fac[:, :, 2])
-        fac[:, :, 2] *= i
-        fac_o = np.subtract(1, o)
-        fac_o *= o
-        fac_o *= tcs
+        f = acts[..., hid : 2 * hid]
+        block = min(_BLOCK, steps)
+        dcdh = np.empty((block, n, hid), acts.dtype)  # the gate factors of one block of steps
+        fac = np.empty((block, n, 3, hid), acts.dtype)
+        fac_o = np.empty((block, n, hid), acts.dtype)
         dz = np.empty_like(acts)
         dz3 = dz[..., : 3 * hid].reshape(steps, n, 3, hid)
         dh, dc = g[steps].copy(), g[steps + 1].copy()
         dh_step, dct = np.empty_like(dh), np.empty_like(dc)  # per-step buffers, reused
         dh_buf, dc_buf = np.empty_like(dh), np.empty_like(dc)
         for t in range(steps - 1, -1, -1):
+            j = t % block
+            if t == steps - 1 or j == block - 1:  # entering a block: its factors, in cache
+                start = t - j
+                _gate_factors(acts, cs, tcs, start, t + 1, dcdh, fac, fac_o)
             np.add(dh, g[t], out=dh_step)
             if mask is not None:
                 m = mask[t][:, None]
                 dh_step *= m
                 dh_keep, dc_keep = dh * ~m, dc * ~m  # carried past padded steps
                 dc = dc * m
-            np.multiply(dh_step, dcdh[t], out=dct)
+            np.multiply(dh_step, dcdh[j], out=dct)
             dct += dc
-            np.multiply(fac[t], dct[:, None, :], out=dz3[t])
-            np.multiply(fac_o[t], dh_step, out=dz[t, :, 3 * hid :])
+            np.multiply(fac[j], dct[:, None, :], out=dz3[t])
+            np.multiply(fac_o[j], dh_step, out=dz[t, :, 3 * hid :])
             dh = np.matmul(dz[t], w_hh, out=dh_buf)  # the old dh and dc are read by now
             dc = np.multiply(dct, f[t], out=dc_buf)
             if mask is not None:
