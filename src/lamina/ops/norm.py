@@ -56,27 +56,38 @@ class BatchNormTrain(Function):
         return dx, reshape(gx, c) if needs[1] else None, reshape(gs, c) if needs[2] else None
 
 
+_BLOCK_ELEMENTS = 1 << 18  # per block of channels in the first-order backward: ~1 MB, cached
+
+
 def _backward_arrays(ctx, g: np.ndarray, count: int) -> tuple | Tensor | None:
-    """The first-order backward on raw arrays (no graph is wanted): 3 passes over g.
+    """The first-order backward on raw arrays (no graph is wanted), a block of channels at a time.
 
     Why not the lamina ops above: they cost ~8 passes and as many fresh activations-sized
     arrays. With s = inv * w and xc = x - mean, per channel::
 
         dx = s * g - s * sum(g) / M - (s * inv^2 * sum(g * xc) / M) * xc
+
+    Each block's two sums and three passes for dx run while its g and xc are still in cache:
+    over the whole activations at once the passes cost about 1.6x as much.
     """
     needs, axes, xc, inv = ctx.needs_input_grad, ctx.axes, ctx.centered, ctx.inv
-    c = (xc.shape[1],)
-    gs = g.sum(axis=axes, keepdims=True)
-    gxc = _channel_dot(g, xc).reshape(inv.shape).astype(g.dtype, copy=False)
-    dx = None
-    if needs[0]:
-        s = inv if len(needs) == 1 else inv * ctx.inputs[1].data.reshape(inv.shape)
-        # built in xc's layout (channels first after a convolution), which the convolution's
-        # backward then reads without a transposing copy
-        dx = np.multiply(xc, -(s * inv * inv * gxc / count))
-        dx -= s * gs / count
-        dx += g * s
-        dx = Tensor._wrap(dx)
+    c = xc.shape[1]
+    s = inv if len(needs) == 1 else inv * ctx.inputs[1].data.reshape(inv.shape)
+    gs, gxc = np.empty(inv.shape, g.dtype), np.empty(inv.shape, g.dtype)
+    dx = np.empty_like(xc, dtype=g.dtype) if needs[0] else None  # in xc's layout (channels
+    # first after a convolution), which the convolution's backward then reads without a copy
+    step = c if xc.ndim == 2 else max(1, _BLOCK_ELEMENTS // count)
+    for lo in range(0, c, step):
+        block = (slice(None), slice(lo, lo + step))
+        gb, xb, sb, ib = g[block], xc[block], s[block], inv[block]
+        gs[block] = gb.sum(axis=axes, keepdims=True)
+        gxc[block] = _channel_dot(gb, xb).reshape(ib.shape)
+        if dx is not None:
+            out = dx[block]
+            np.multiply(xb, -(sb * ib * ib * gxc[block] / count), out=out)
+            out -= sb * gs[block] / count
+            out += gb * sb
+    dx = None if dx is None else Tensor._wrap(dx)
     if len(needs) == 1:
         return dx
     dw = Tensor._wrap((inv * gxc).reshape(c)) if needs[1] else None
