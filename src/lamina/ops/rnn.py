@@ -20,15 +20,10 @@ from lamina.errors import ShapeError
 __all__ = ["lstm_scan"]
 
 
-def _gate_scale(hidden: int, dtype: np.dtype) -> np.ndarray:
-    """-1 on the i, f, o blocks and -2 on g: 1 / (1 + exp(scale * z)) gives every gate.
-
-    sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 * sigmoid(2z) - 1, so one exp over all
-    four blocks (half the cost of NumPy's tanh) serves both kinds of gate.
-    """
-    scale = np.full(4 * hidden, -1, dtype)
-    scale[2 * hidden : 3 * hidden] = -2
-    return scale
+def _gates(a: np.ndarray) -> np.ndarray:
+    """An (N, 4H) array of the four gates side by side as a gate-major (4, N, H) view."""
+    n, width = a.shape
+    return a.reshape(n, 4, width // 4).transpose(1, 0, 2)
 
 
 _BLOCK = 4  # steps whose backward factors are computed together: about 0.5 MB, cache-sized
@@ -42,21 +37,20 @@ def _gate_factors(acts, cs, tcs, start, stop, dcdh, fac, fac_o):
     a time, just before the loop needs them, the arrays stay in cache: over the whole sequence
     at once these dozen passes cost as much as half the loop.
     """
-    hid = tcs.shape[-1]
-    a, c_prev, tc = acts[start:stop], cs[start:stop], tcs[start:stop]
-    i, f, g, o = (a[..., k * hid : (k + 1) * hid] for k in range(4))
     k = stop - start
+    i, f, g, o = acts[start:stop].transpose(1, 0, 2, 3)  # each (k, N, H)
+    c_prev, tc = cs[start:stop], tcs[start:stop]
     d, fc, fo = dcdh[:k], fac[:k], fac_o[:k]
     np.multiply(tc, tc, out=d)
     np.subtract(1, d, out=d)
     d *= o
     for col, (gate, other) in enumerate(((i, g), (f, c_prev))):
-        np.subtract(1, gate, out=fc[:, :, col])
-        fc[:, :, col] *= gate
-        fc[:, :, col] *= other
-    np.multiply(g, g, out=fc[:, :, 2])
-    np.subtract(1, fc[:, :, 2], out=fc[:, :, 2])
-    fc[:, :, 2] *= i
+        np.subtract(1, gate, out=fc[:, col])
+        fc[:, col] *= gate
+        fc[:, col] *= other
+    np.multiply(g, g, out=fc[:, 2])
+    np.subtract(1, fc[:, 2], out=fc[:, 2])
+    fc[:, 2] *= i
     np.subtract(1, o, out=fo)
     fo *= o
     fo *= tc
@@ -75,36 +69,41 @@ class LSTMScan(Function):
     ``truncate=k``, no gradient flows through the carried state into steps before each
     multiple of k (truncated backpropagation through time).
 
+    Inside, the gates are kept gate-major, (4, N, H) a step: each gate is then one contiguous
+    block, and NumPy runs an elementwise op on it about 3x faster than on a column slice of
+    (N, 4H). The stacked product h @ (4, H, H) costs the same as one h @ (H, 4H).
+
     Output (T + 2, N, H): the outputs h_t, then the final h and the final c.
     """
 
     def forward(ctx, gx, h0, c0, w_hh, mask, truncate):
         steps, n, _ = gx.shape
         hid = h0.shape[-1]
-        scale = _gate_scale(hid, gx.dtype)
-        w_s = np.ascontiguousarray(w_hh.T * scale)  # (H, 4H), pre-scaled for the one exp
-        acts = np.empty_like(gx)  # the gate activations, saved for backward
+        w4 = -np.ascontiguousarray(w_hh.reshape(4, hid, hid).transpose(0, 2, 1))  # -w_hh^T
+        acts = np.empty((steps, 4, n, hid), gx.dtype)  # gate activations, saved for backward
         hs = np.empty((steps + 1, n, hid), gx.dtype)  # h entering each step, and the last
         cs = np.empty((steps + 1, n, hid), gx.dtype)
         tcs = np.empty((steps, n, hid), gx.dtype)  # tanh of each new cell state
         hs[0], cs[0] = h0, c0
-        sgx = np.empty((n, 4 * hid), gx.dtype)  # the scaled input term, one buffer for all steps
         ig = np.empty((n, hid), gx.dtype)
+        # sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1: one exp of -z, with
+        # the g block doubled first, serves all four gates (NumPy's tanh costs twice its exp)
         with np.errstate(over="ignore"):  # exp(large) = inf gives the right limit, 0
             for t in range(steps):
-                a = np.matmul(hs[t], w_s, out=acts[t])
-                a += np.multiply(gx[t], scale, out=sgx)  # per step: the data stays in cache
+                a = np.matmul(hs[t], w4, out=acts[t])
+                a -= _gates(gx[t])  # a = -z, a step at a time: the data stays in cache
+                a[2] *= 2
                 np.exp(a, out=a)
                 a += 1
                 np.reciprocal(a, out=a)
-                g = a[:, 2 * hid : 3 * hid]
+                i, f, g, o = a
                 g *= 2
                 g -= 1
                 c = cs[t + 1]
-                np.multiply(a[:, hid : 2 * hid], cs[t], out=c)
-                c += np.multiply(a[:, :hid], g, out=ig)
+                np.multiply(f, cs[t], out=c)
+                c += np.multiply(i, g, out=ig)
                 np.tanh(c, out=tcs[t])
-                np.multiply(a[:, 3 * hid :], tcs[t], out=hs[t + 1])
+                np.multiply(o, tcs[t], out=hs[t + 1])
                 if mask is not None:  # padded steps keep the state
                     keep = ~mask[t][:, None]
                     np.copyto(hs[t + 1], hs[t], where=keep)
@@ -125,21 +124,20 @@ class LSTMScan(Function):
         g = grad.data
         steps, n, hid = tcs.shape
         w_hh = ctx.inputs[3].data
-        f = acts[..., hid : 2 * hid]
+        f = acts[:, 1]
         block = min(_BLOCK, steps)
         dcdh = np.empty((block, n, hid), acts.dtype)  # the gate factors of one block of steps
-        fac = np.empty((block, n, 3, hid), acts.dtype)
+        fac = np.empty((block, 3, n, hid), acts.dtype)
         fac_o = np.empty((block, n, hid), acts.dtype)
-        dz = np.empty_like(acts)
-        dz3 = dz[..., : 3 * hid].reshape(steps, n, 3, hid)
+        dz = np.empty((steps, n, 4 * hid), acts.dtype)
+        dz4 = np.empty((4, n, hid), acts.dtype)  # one step's gate gradients, gate-major
         dh, dc = g[steps].copy(), g[steps + 1].copy()
         dh_step, dct = np.empty_like(dh), np.empty_like(dc)  # per-step buffers, reused
         dh_buf, dc_buf = np.empty_like(dh), np.empty_like(dc)
         for t in range(steps - 1, -1, -1):
             j = t % block
             if t == steps - 1 or j == block - 1:  # entering a block: its factors, in cache
-                start = t - j
-                _gate_factors(acts, cs, tcs, start, t + 1, dcdh, fac, fac_o)
+                _gate_factors(acts, cs, tcs, t - j, t + 1, dcdh, fac, fac_o)
             np.add(dh, g[t], out=dh_step)
             if mask is not None:
                 m = mask[t][:, None]
@@ -148,8 +146,9 @@ class LSTMScan(Function):
                 dc = dc * m
             np.multiply(dh_step, dcdh[j], out=dct)
             dct += dc
-            np.multiply(fac[j], dct[:, None, :], out=dz3[t])
-            np.multiply(fac_o[j], dh_step, out=dz[t, :, 3 * hid :])
+            np.multiply(fac[j], dct, out=dz4[:3])
+            np.multiply(fac_o[j], dh_step, out=dz4[3])
+            np.copyto(_gates(dz[t]), dz4)
             dh = np.matmul(dz[t], w_hh, out=dh_buf)  # the old dh and dc are read by now
             dc = np.multiply(dct, f[t], out=dc_buf)
             if mask is not None:
