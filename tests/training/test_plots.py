@@ -10,12 +10,10 @@ import pytest
 
 from lamina.errors import ShapeError
 from lamina.training.history import History
+from lamina.training.plot_images import plot_embeddings, plot_feature_maps, plot_filters
 from lamina.training.plots import (
     plot_confusion_matrix,
     plot_decision_boundary,
-    plot_embeddings,
-    plot_feature_maps,
-    plot_filters,
     plot_gradient_norms,
     plot_history,
 )

@@ -13,12 +13,10 @@ from lamina.training.callbacks import (
 from lamina.training.history import History
 from lamina.training.keras import Model
 from lamina.training.network_estimator import NetworkEstimator
+from lamina.training.plot_images import plot_embeddings, plot_feature_maps, plot_filters
 from lamina.training.plots import (
     plot_confusion_matrix,
     plot_decision_boundary,
-    plot_embeddings,
-    plot_feature_maps,
-    plot_filters,
     plot_gradient_norms,
     plot_history,
 )

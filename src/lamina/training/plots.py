@@ -1,7 +1,7 @@
-"""Training pictures saved as PNG files (needs matplotlib: ``pip install lamina[plot]``).
+"""Training and classifier plots as PNG files (needs matplotlib: ``pip install lamina[plot]``).
 
-Learning curves, a confusion matrix, a 2-D decision boundary, first-layer filters, feature
-maps, per-layer gradient norms and a 2-D PCA view of embeddings. Every function draws on its
+Learning curves, a confusion matrix, a 2-D decision boundary and per-layer gradient norms, plus
+the figure helpers that :mod:`lamina.training.plot_images` shares. Every function draws on its
 own ``matplotlib.figure.Figure`` with the Agg canvas (never ``pyplot``, so no global backend
 or figure state is touched), writes the PNG atomically (a temporary file in the same folder,
 then ``os.replace``) and returns the path.
@@ -9,7 +9,6 @@ then ``os.replace``) and returns the path.
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -18,15 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from lamina.classic import PCA
 from lamina.errors import ShapeError
 
 __all__ = [
     "plot_confusion_matrix",
     "plot_decision_boundary",
-    "plot_embeddings",
-    "plot_feature_maps",
-    "plot_filters",
     "plot_gradient_norms",
     "plot_history",
 ]
@@ -66,23 +61,6 @@ def _array(owner: str, value: Any, name: str, ndim: int, dtype: Any = np.float64
     if arr.ndim != ndim:
         raise ShapeError(f"{owner}: expected {name} with {ndim} dimensions, got shape {arr.shape}")
     return arr
-
-
-def _grid(n: int) -> tuple[int, int]:
-    cols = math.ceil(math.sqrt(n))
-    return math.ceil(n / cols), cols
-
-
-def _tiles(fig: Any, images: np.ndarray, cmap: str, titles: Sequence[str] = ()) -> None:
-    """Draw images (n, h, w) or (n, h, w, 3) in a near-square grid without ticks."""
-    rows, cols = _grid(len(images))
-    for i, img in enumerate(images):
-        ax = fig.add_subplot(rows, cols, i + 1)
-        ax.imshow(img, cmap=cmap, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if i < len(titles):
-            ax.set_title(titles[i], fontsize=7)
 
 
 def plot_history(
@@ -268,84 +246,6 @@ def plot_decision_boundary(
     return _save(fig, path)
 
 
-def plot_filters(
-    weight: Any,
-    path: PathLike,
-    *,
-    max_filters: int = 64,
-    figsize: tuple[float, float] | None = None,
-    dpi: int = 100,
-) -> Path:
-    """First-layer convolution filters as a grid of small images.
-
-    Parameters
-    ----------
-    weight : array_like or Parameter of shape (out_channels, in_channels, kh, kw)
-        With 3 input channels each filter is one RGB image (each filter scaled to [0, 1]);
-        otherwise each (filter, input channel) pair is a grayscale tile.
-    path : str or PathLike
-    max_filters : int, default=64
-        Tiles drawn at most.
-    figsize : (width, height) or None, default=None
-    dpi : int, default=100
-
-    Returns
-    -------
-    Path of the written PNG.
-    """
-    w = _array("plot_filters", weight, "weight (out, in, kh, kw)", 4)
-    if w.size == 0:
-        raise ShapeError(f"plot_filters: expected a non-empty weight, got shape {w.shape}")
-    out, cin, kh, kw = w.shape
-    if cin == 3:
-        tiles = w.transpose(0, 2, 3, 1)[:max_filters]
-        lo = tiles.min(axis=(1, 2, 3), keepdims=True)
-        span = np.ptp(tiles, axis=(1, 2, 3), keepdims=True)
-        tiles = (tiles - lo) / np.where(span > 0, span, 1.0)
-        titles = [str(i) for i in range(len(tiles))]
-    else:
-        tiles = w.reshape(out * cin, kh, kw)[:max_filters]
-        titles = [f"{i // cin}" if cin == 1 else f"{i // cin}.{i % cin}" for i in range(len(tiles))]
-    rows, cols = _grid(len(tiles))
-    fig = _figure("plot_filters", figsize or (1.1 * cols, 1.2 * rows + 0.4), dpi)
-    _tiles(fig, tiles, "gray", titles)
-    fig.suptitle(f"filters {w.shape}")
-    return _save(fig, path)
-
-
-def plot_feature_maps(
-    maps: Any,
-    path: PathLike,
-    *,
-    max_maps: int = 64,
-    figsize: tuple[float, float] | None = None,
-    dpi: int = 100,
-) -> Path:
-    """A layer's feature maps for one input, one grayscale tile per channel.
-
-    Parameters
-    ----------
-    maps : array_like or Tensor of shape (C, H, W)
-    path : str or PathLike
-    max_maps : int, default=64
-    figsize : (width, height) or None, default=None
-    dpi : int, default=100
-
-    Returns
-    -------
-    Path of the written PNG.
-    """
-    m = _array("plot_feature_maps", maps, "maps (C, H, W)", 3)
-    if m.size == 0:
-        raise ShapeError(f"plot_feature_maps: expected non-empty maps, got shape {m.shape}")
-    shape, m = m.shape, m[:max_maps]
-    rows, cols = _grid(len(m))
-    fig = _figure("plot_feature_maps", figsize or (1.3 * cols, 1.4 * rows + 0.4), dpi)
-    _tiles(fig, m, "viridis", [str(i) for i in range(len(m))])
-    fig.suptitle(f"feature maps {shape}")
-    return _save(fig, path)
-
-
 def plot_gradient_norms(
     norms: Mapping[str, Sequence[float]],
     path: PathLike,
@@ -386,58 +286,5 @@ def plot_gradient_norms(
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    return _save(fig, path)
-
-
-def plot_embeddings(
-    vectors: Any,
-    labels: Sequence[Any],
-    path: PathLike,
-    *,
-    title: str = "embeddings (PCA)",
-    figsize: tuple[float, float] = (6.0, 5.0),
-    dpi: int = 100,
-) -> Path:
-    """Vectors projected on their first two principal components (``lamina.classic.PCA``).
-
-    Parameters
-    ----------
-    vectors : array_like of shape (n, d), n >= 2, d >= 2
-        Word vectors or features.
-    labels : sequence of n values
-        All distinct (words): each point is annotated with its label. With repeats (classes):
-        points are coloured by label, with a legend.
-    path : str or PathLike
-    title : str, default="embeddings (PCA)"
-    figsize : (width, height), default=(6.0, 5.0)
-    dpi : int, default=100
-
-    Returns
-    -------
-    Path of the written PNG.
-    """
-    owner = "plot_embeddings"
-    v = _array(owner, vectors, "vectors (n, d)", 2)
-    if v.shape[0] < 2 or v.shape[1] < 2:
-        raise ShapeError(f"{owner}: expected vectors of shape (n, d) with n, d >= 2, got {v.shape}")
-    names = [str(lab) for lab in labels]
-    if len(names) != v.shape[0]:
-        raise ShapeError(f"{owner}: expected {v.shape[0]} labels, got {len(names)}")
-    xy = PCA(n_components=2).fit_transform(v)
-    fig = _figure(owner, figsize, dpi)
-    ax = fig.add_subplot()
-    if len(set(names)) == len(names):
-        ax.scatter(xy[:, 0], xy[:, 1], s=10)
-        for (px, py), name in zip(xy, names, strict=True):
-            ax.annotate(name, (px, py), fontsize=7, xytext=(2, 2), textcoords="offset points")
-    else:
-        for name in dict.fromkeys(names):
-            mask = np.array([n == name for n in names])
-            ax.scatter(xy[mask, 0], xy[mask, 1], s=10, label=name)
-        ax.legend(fontsize=7, markerscale=1.5)
-    ax.set_xlabel("PC 1")
-    ax.set_ylabel("PC 2")
-    ax.set_title(title)
     fig.tight_layout()
     return _save(fig, path)
