@@ -132,9 +132,6 @@ class RNNBase(Module):
         self, gx: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None, mask: Any, k: Any
     ) -> tuple[Tensor, State]:
         """Run one direction of one layer over the projected inputs gx (L, N, G*H)."""
-        if self.fused and self.rule.name == "LSTM":
-            out, h, c = lstm_scan(gx, state[0], state[1], w_hh, mask, k)
-            return out, (h, c)
         w_t = w_hh.transpose(0, 1)
         b = None if self.rule.fold_hidden_bias else b_hh
         outs = []
@@ -157,8 +154,12 @@ class RNNBase(Module):
         if d:  # the reverse direction reads each sequence backwards from its own end
             flip = _reversal(mask, x.shape[0])
             x = getitem(x, flip)
-        gx = self.rule.project(x, w_ih, b_ih, b_hh)
-        out, final = self._scan(gx, state, w_hh, b_hh, mask, k)
+        if self.fused and self.rule.name == "LSTM":  # one op: projection and time loop
+            out, h, c = lstm_scan(x, state[0], state[1], w_ih, w_hh, b_ih, b_hh, mask, k)
+            final: State = (h, c)
+        else:
+            gx = self.rule.project(x, w_ih, b_ih, b_hh)
+            out, final = self._scan(gx, state, w_hh, b_hh, mask, k)
         return (getitem(out, flip) if d else out), final
 
     def forward(
@@ -283,9 +284,9 @@ class LSTM(RNNBase):
     dropout : float, default=0
     bidirectional : bool, default=False
     fused : bool, default=True
-        Run each layer's time loop as one fused op (``lamina.ops.rnn.lstm_scan``), much
-        faster; first derivatives only. ``fused=False`` composes the steps from lamina ops,
-        which supports gradients of gradients.
+        Run each layer (input projection and time loop) as one fused op
+        (``lamina.ops.rnn.lstm_scan``), much faster; first derivatives only. ``fused=False``
+        composes the steps from lamina ops, which supports gradients of gradients.
     dtype : dtype, optional
     rng : numpy.random.Generator, optional
 

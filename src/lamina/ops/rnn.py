@@ -56,43 +56,58 @@ def _gate_factors(acts, cs, tcs, start, stop, dcdh, fac, fac_o):
     fo *= tc
 
 
+_SIGNS = np.array([-1, -1, -2, -1]).reshape(4, 1, 1)  # -z per gate, the g gate doubled
+
+
 class LSTMScan(Function):
     """LSTM over a whole sequence; one output array stacks the steps and the final state.
 
-    Inputs: gx (T, N, 4H) = x_t @ W_ih^T + b_ih + b_hh for every step, h0 and c0 (N, H),
-    w_hh (4H, H). Per step, with gates in PyTorch's order::
+    Inputs: x (T, N, I), h0 and c0 (N, H), w_ih (4H, I), w_hh (4H, H) and the biases b_ih,
+    b_hh (4H,) when the layer has them. Per step, with gates in PyTorch's order::
 
-        z = gx_t + h @ w_hh^T;  i, f, o = sigmoid(z_i, z_f, z_o);  g = tanh(z_g)
-        c' = f * c + i * g;     h' = o * tanh(c')
+        z = x_t @ w_ih^T + b_ih + h @ w_hh^T + b_hh
+        i, f, o = sigmoid(z_i, z_f, z_o);  g = tanh(z_g)
+        c' = f * c + i * g;                h' = o * tanh(c')
 
     With a (T, N) ``mask``, a padded step keeps the previous state and outputs zeros. With
     ``truncate=k``, no gradient flows through the carried state into steps before each
     multiple of k (truncated backpropagation through time).
 
-    Inside, the gates are kept gate-major, (4, N, H) a step: each gate is then one contiguous
-    block, and NumPy runs an elementwise op on it about 3x faster than on a column slice of
-    (N, 4H). The stacked product h @ (4, H, H) costs the same as one h @ (H, 4H).
+    Inside, one product per step also does the input projection: u_t = [h, x_t] times the
+    stacked weights [w_hh | w_ih]^T gives z less its bias, and the weight gradients are one
+    product too, dz^T @ u. Measured against a separate product for the whole sequence, this
+    saves that product's pass over the (T, N, 4H) result and a strided read of it every step;
+    widening the per-step product from H to H + I columns of u costs nothing here. The gates
+    are kept gate-major, (4, N, H) a step, so each gate is one contiguous block: NumPy runs an
+    elementwise op on it about 3x faster than on a column slice of (N, 4H), and the stacked
+    product u_t @ (4, H + I, H) costs the same as one (N, 4H) product.
 
     Output (T + 2, N, H): the outputs h_t, then the final h and the final c.
     """
 
-    def forward(ctx, gx, h0, c0, w_hh, mask, truncate):
-        steps, n, _ = gx.shape
+    def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
+        steps, n, _ = x.shape
         hid = h0.shape[-1]
-        w4 = -np.ascontiguousarray(w_hh.reshape(4, hid, hid).transpose(0, 2, 1))  # -w_hh^T
-        acts = np.empty((steps, 4, n, hid), gx.dtype)  # gate activations, saved for backward
-        hs = np.empty((steps + 1, n, hid), gx.dtype)  # h entering each step, and the last
-        cs = np.empty((steps + 1, n, hid), gx.dtype)
-        tcs = np.empty((steps, n, hid), gx.dtype)  # tanh of each new cell state
-        hs[0], cs[0] = h0, c0
-        ig = np.empty((n, hid), gx.dtype)
-        # sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1: one exp of -z, with
-        # the g block doubled first, serves all four gates (NumPy's tanh costs twice its exp)
+        w = np.concatenate((w_hh, w_ih), axis=1)  # [w_hh | w_ih]
+        # gate-major (4, H + I, H), and -z with the g gate doubled: sigmoid(z) = 1 / (1 +
+        # exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1, so one exp serves all four gates (NumPy's
+        # tanh costs twice its exp)
+        signs = _SIGNS.astype(x.dtype)
+        w4 = np.ascontiguousarray(w.reshape(4, hid, -1).transpose(0, 2, 1) * signs)
+        b4 = sum(biases).reshape(4, 1, hid) * signs if biases else None
+        u = np.empty((steps + 1, n, w.shape[1]), x.dtype)  # [h entering step t, x_t]
+        u[0, :, :hid], u[:steps, :, hid:], u[steps, :, hid:] = h0, x, 0
+        hs = u[..., :hid]  # h entering each step, and the last
+        acts = np.empty((steps, 4, n, hid), x.dtype)  # gate activations, saved for backward
+        cs = np.empty((steps + 1, n, hid), x.dtype)
+        tcs = np.empty((steps, n, hid), x.dtype)  # tanh of each new cell state
+        cs[0] = c0
+        ig = np.empty((n, hid), x.dtype)
         with np.errstate(over="ignore"):  # exp(large) = inf gives the right limit, 0
             for t in range(steps):
-                a = np.matmul(hs[t], w4, out=acts[t])
-                a -= _gates(gx[t])  # a = -z, a step at a time: the data stays in cache
-                a[2] *= 2
+                a = np.matmul(u[t], w4, out=acts[t])
+                if b4 is not None:
+                    a += b4
                 np.exp(a, out=a)
                 a += 1
                 np.reciprocal(a, out=a)
@@ -108,10 +123,10 @@ class LSTMScan(Function):
                     keep = ~mask[t][:, None]
                     np.copyto(hs[t + 1], hs[t], where=keep)
                     np.copyto(c, cs[t], where=keep)
-        out = np.empty((steps + 2, n, hid), gx.dtype)
+        out = np.empty((steps + 2, n, hid), x.dtype)
         out[:steps] = hs[1:] if mask is None else hs[1:] * mask[:, :, None]
         out[steps], out[steps + 1] = hs[steps], cs[steps]
-        ctx.saved = (acts, hs, cs, tcs, mask, truncate)
+        ctx.saved = (acts, u, cs, tcs, mask, truncate)
         return out
 
     def backward(ctx, grad):
@@ -120,10 +135,10 @@ class LSTMScan(Function):
                 "lstm_scan: the fused LSTM has first derivatives only; for create_graph=True "
                 "build the LSTM with fused=False"
             )
-        acts, hs, cs, tcs, mask, truncate = ctx.saved
+        acts, u, cs, tcs, mask, truncate = ctx.saved
         g = grad.data
         steps, n, hid = tcs.shape
-        w_hh = ctx.inputs[3].data
+        w_ih, w_hh = ctx.inputs[3].data, ctx.inputs[4].data
         f = acts[:, 1]
         block = min(_BLOCK, steps)
         dcdh = np.empty((block, n, hid), acts.dtype)  # the gate factors of one block of steps
@@ -156,34 +171,47 @@ class LSTMScan(Function):
                 dc += dc_keep
             if truncate and t % truncate == 0 and t > 0:  # the state entering t was detached
                 dh, dc = np.zeros_like(dh), np.zeros_like(dc)
-        dw = dz.reshape(-1, 4 * hid).T @ hs[:steps].reshape(-1, hid)
+        dz = dz.reshape(-1, 4 * hid)
+        dx = (dz @ w_ih).reshape(steps, n, -1) if ctx.needs_input_grad[0] else None
+        dw = dz.T @ u[:steps].reshape(dz.shape[0], -1)  # [dw_hh | dw_ih]
         wrap = Tensor._wrap
-        return wrap(dz), wrap(dh), wrap(dc), wrap(dw)
+        dw_ih, dw_hh = wrap(np.ascontiguousarray(dw[:, hid:])), wrap(dw[:, :hid].copy())
+        db = [wrap(dz.sum(axis=0)) for _ in ctx.inputs[5:]]
+        return (None if dx is None else wrap(dx)), wrap(dh), wrap(dc), dw_ih, dw_hh, *db
 
 
 def lstm_scan(
-    gx: Tensor,
+    x: Tensor,
     h0: Tensor,
     c0: Tensor,
+    w_ih: Tensor,
     w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
     mask: np.ndarray | None = None,
     truncate: int | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """Run an LSTM over gx (T, N, 4H); return outputs (T, N, H), final h and c (N, H).
+    """Run an LSTM over x (T, N, I); return outputs (T, N, H), final h and c (N, H).
 
-    ``gx`` is the input projection of every step with both biases added; ``mask`` (T, N) marks
-    real steps; ``truncate`` cuts the gradient through the state every that many steps.
-    First derivatives only (see the module docstring).
+    Weights and biases are PyTorch's (w_ih (4H, I), w_hh (4H, H), b_ih and b_hh (4H,) or
+    None); ``mask`` (T, N) marks real steps; ``truncate`` cuts the gradient through the state
+    every that many steps. First derivatives only (see the module docstring).
     """
+    hid = h0.shape[-1]
+    biases = [b for b in (b_ih, b_hh) if b is not None]
     if (
-        gx.ndim != 3
-        or gx.shape[-1] != 4 * h0.shape[-1]
-        or w_hh.shape != (gx.shape[-1], h0.shape[-1])
+        x.ndim != 3
+        or h0.shape != c0.shape
+        or h0.shape != (x.shape[1], hid)
+        or w_ih.shape != (4 * hid, x.shape[2])
+        or w_hh.shape != (4 * hid, hid)
+        or any(b.shape != (4 * hid,) for b in biases)
     ):
         raise ShapeError(
-            f"lstm_scan: expected gx (T, N, 4H), h0 (N, H), w_hh (4H, H), got {gx.shape}, "
-            f"{h0.shape}, {w_hh.shape}"
+            f"lstm_scan: expected x (T, N, I), h0 and c0 (N, H), w_ih (4H, I), w_hh (4H, H) "
+            f"and biases (4H,), got {x.shape}, {h0.shape}, {c0.shape}, {w_ih.shape}, "
+            f"{w_hh.shape}, {[b.shape for b in biases]}"
         )
-    out = LSTMScan.apply(gx, h0, c0, w_hh, mask=mask, truncate=truncate)
-    steps = gx.shape[0]
+    out = LSTMScan.apply(x, h0, c0, w_ih, w_hh, *biases, mask=mask, truncate=truncate)
+    steps = x.shape[0]
     return out[:steps], out[steps], out[steps + 1]
