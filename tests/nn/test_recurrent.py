@@ -218,6 +218,38 @@ def test_fused_lstm_matches_composed_with_lengths_and_truncation() -> None:
         np.testing.assert_allclose(a.numpy(), b.numpy(), **TIGHT)
 
 
+@pytest.mark.parametrize("bias", [True, False], ids=["bias", "no_bias"])
+def test_lstm_scan_gradients_match_finite_differences(bias: bool) -> None:
+    rng = np.random.default_rng(3)
+    steps, n, n_in, hid = 6, 3, 2, 3  # 6 steps: one full block of gate factors and a partial one
+    args = [
+        rng.standard_normal((steps, n, n_in)),
+        rng.standard_normal((n, hid)),
+        rng.standard_normal((n, hid)),
+        rng.standard_normal((4 * hid, n_in)) * 0.5,
+        rng.standard_normal((4 * hid, hid)) * 0.5,
+    ] + [rng.standard_normal(4 * hid) * 0.5 for _ in range(2 if bias else 0)]
+    tensors = [L.tensor(a, requires_grad=True) for a in args]
+    mask = np.arange(steps)[:, None] < np.array([6, 4, 1])[None, :]
+    rest = {} if bias else {"b_ih": None, "b_hh": None}
+
+    def run(x, h0, c0, w_ih, w_hh, *biases):
+        bs = dict(zip(("b_ih", "b_hh"), biases)) if biases else rest
+        out, h, c = L.ops.lstm_scan(x, h0, c0, w_ih, w_hh, **bs, mask=mask)
+        return (out * out).sum() + h.sum() + (c * c).sum()
+
+    assert gradcheck(run, tensors)
+
+
+def test_lstm_scan_refuses_mismatched_shapes() -> None:
+    x, h = L.tensor(np.zeros((5, 2, 3))), L.tensor(np.zeros((2, 4)))
+    w_ih, w_hh = L.tensor(np.zeros((16, 3))), L.tensor(np.zeros((16, 4)))
+    with pytest.raises(ShapeError, match=r"lstm_scan: expected x \(T, N, I\).*\(16, 5\)"):
+        L.ops.lstm_scan(x, h, h, L.tensor(np.zeros((16, 5))), w_hh)
+    with pytest.raises(ShapeError, match="lstm_scan"):
+        L.ops.lstm_scan(x, h, h, w_ih, w_hh, b_ih=L.tensor(np.zeros(12)))
+
+
 def test_fused_lstm_refuses_gradients_of_gradients() -> None:
     lm = LSTM(2, 3, rng=np.random.default_rng(0)).to(np.float64)
     x = L.tensor(np.ones((4, 1, 2)), requires_grad=True)
