@@ -96,7 +96,7 @@ class LSTMScan(Function):
         w4 = np.ascontiguousarray(w.reshape(4, hid, -1).transpose(0, 2, 1) * signs)
         b4 = sum(biases).reshape(4, 1, hid) * signs if biases else None
         u = np.empty((steps + 1, n, w.shape[1]), x.dtype)  # [h entering step t, x_t]
-        u[0, :, :hid], u[:steps, :, hid:], u[steps, :, hid:] = h0, x, 0
+        u[0, :, :hid], u[:steps, :, hid:] = h0, x  # the last row's x part is never read
         hs = u[..., :hid]  # h entering each step, and the last
         acts = np.empty((steps, 4, n, hid), x.dtype)  # gate activations, saved for backward
         cs = np.empty((steps + 1, n, hid), x.dtype)
@@ -176,8 +176,10 @@ class LSTMScan(Function):
         dw = dz.T @ u[:steps].reshape(dz.shape[0], -1)  # [dw_hh | dw_ih]
         wrap = Tensor._wrap
         dw_ih, dw_hh = wrap(np.ascontiguousarray(dw[:, hid:])), wrap(dw[:, :hid].copy())
-        db = [wrap(dz.sum(axis=0)) for _ in ctx.inputs[5:]]
-        return (None if dx is None else wrap(dx)), wrap(dh), wrap(dc), dw_ih, dw_hh, *db
+        n_biases = len(ctx.inputs) - 5
+        db = dz.sum(axis=0) if n_biases else None  # the same for b_ih and b_hh: summed once
+        dbs = [wrap(db if k == 0 else db.copy()) for k in range(n_biases)]
+        return (None if dx is None else wrap(dx)), wrap(dh), wrap(dc), dw_ih, dw_hh, *dbs
 
 
 def lstm_scan(
