@@ -2,8 +2,7 @@
 
 A record builds the lamina layer and its PyTorch twin (same constructor arguments), makes
 inputs, and names a wrong input that must raise an error naming the layer. Families keep
-their records in their own files (layers_core, layers_conv, layers_recurrent); ``LAYERS``
-joins them.
+their records in their own files (``specs/layers_<family>.py``); ``all_layers`` joins them.
 """
 
 from __future__ import annotations
@@ -45,11 +44,16 @@ def flat_outputs(out: Any) -> list[Any]:
 
 
 def all_layers() -> list[LayerSpec]:
-    from specs.layers_conv import LAYERS as CONV
-    from specs.layers_core import LAYERS as CORE
-    from specs.layers_recurrent import LAYERS as RECURRENT
+    """Every family file's records (``specs/layers_*.py``, each defining ``LAYERS``)."""
+    import importlib
+    import pkgutil
 
-    layers = CORE + CONV + RECURRENT
+    import specs
+
+    layers: list[LayerSpec] = []
+    for info in sorted(pkgutil.iter_modules(specs.__path__), key=lambda m: m.name):
+        if info.name.startswith("layers_"):
+            layers += importlib.import_module(f"specs.{info.name}").LAYERS
     names = [s.name for s in layers]
     assert len(set(names)) == len(names), "duplicate layer record names"
     return layers
