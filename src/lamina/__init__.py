@@ -14,6 +14,7 @@ import numpy as np
 from lamina.autodiff import (
     Tensor,
     default_dtype,
+    device,
     enable_grad,
     get_default_dtype,
     grad,
@@ -90,7 +91,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "abs", "arange", "argmax", "argmin", "bool_", "cat", "chunk", "clamp", "clip",
-    "default_dtype", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64", "full",
+    "default_dtype", "device", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64", "full",
     "gather", "get_default_dtype", "grad", "gradcheck", "gradgradcheck", "int64",
     "is_grad_enabled", "jacobian", "load", "log", "log1p", "logsumexp", "manual_seed", "matmul",
     "max", "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",

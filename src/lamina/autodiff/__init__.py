@@ -1,5 +1,6 @@
 """The autodiff core: Tensor, the graph engine, grad mode and gradient checking."""
 
+from lamina.autodiff.device import check_device, device
 from lamina.autodiff.engine import backward, grad
 from lamina.autodiff.function import Function
 from lamina.autodiff.grad_mode import (
@@ -17,8 +18,27 @@ from lamina.autodiff.random import default_generator, manual_seed
 from lamina.autodiff.tensor import Tensor, as_tensor, tensor
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "as_tensor", "backward", "default_dtype",
-    "default_generator", "enable_grad", "get_default_dtype", "grad", "gradcheck",
-    "gradgradcheck", "graph_text", "is_grad_enabled", "jacobian", "manual_seed", "no_grad",
-    "set_default_dtype", "set_grad_enabled", "tensor", "to_dot",
-]  # fmt: skip
+    "Function",
+    "GradcheckError",
+    "Tensor",
+    "as_tensor",
+    "backward",
+    "check_device",
+    "default_dtype",
+    "default_generator",
+    "device",
+    "enable_grad",
+    "get_default_dtype",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "graph_text",
+    "is_grad_enabled",
+    "jacobian",
+    "manual_seed",
+    "no_grad",
+    "set_default_dtype",
+    "set_grad_enabled",
+    "tensor",
+    "to_dot",
+]
