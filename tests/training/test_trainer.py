@@ -185,6 +185,7 @@ def test_resume_after_epoch_3_of_6_is_bit_exact(
     L.manual_seed(999)  # a fresh process would have another random state
     resumed = make_trainer(seed=123, dropout=0.3)
     callbacks = [LearningRateScheduler(StepLR(resumed.optimizer, 2, 0.5))]
+    callbacks.append(ModelCheckpoint(tmp_path / "again.npz", save_best_only=False, full_state=True))
     resumed.load_state_dict(L.load(tmp_path / "state.npz"), callbacks)
     _run(6, resumed, iris, callbacks)
 

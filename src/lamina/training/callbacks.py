@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lamina.errors import check_in
-from lamina.serialization import save
+from lamina.training.files import save_file
 
 if TYPE_CHECKING:
     from lamina.training.trainer import Trainer
@@ -123,10 +123,23 @@ class EarlyStopping(_Monitor):
             log.info("EarlyStopping: restored the weights of epoch %s", self.best_epoch)
 
     def state_dict(self) -> dict[str, Any]:
-        return {"best": self.best, "wait": self.wait, "best_epoch": self.best_epoch}
+        """Best value, its epoch and weights, the epochs waited and the epoch it stopped at."""
+        return {
+            "best": self.best, "wait": self.wait, "best_epoch": self.best_epoch,
+            "stopped_epoch": self.stopped_epoch, "best_weights": self.best_weights,
+        }  # fmt: skip
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.best, self.wait, self.best_epoch = state["best"], state["wait"], state["best_epoch"]
+        keys = ("best", "wait", "best_epoch", "stopped_epoch", "best_weights")
+        missing = [k for k in keys if k not in state]
+        if missing:
+            raise KeyError(f"EarlyStopping.load_state_dict: the state has no {missing}")
+        self.best, self.wait = float(state["best"]), int(state["wait"])
+        self.best_epoch, self.stopped_epoch = state["best_epoch"], state["stopped_epoch"]
+        weights = state["best_weights"]
+        self.best_weights = (
+            None if weights is None else {k: np.array(v) for k, v in weights.items()}
+        )
 
 
 class ModelCheckpoint(_Monitor):
@@ -149,6 +162,18 @@ class ModelCheckpoint(_Monitor):
         super().__init__(monitor, mode)
         self.path, self.save_best_only, self.full_state = Path(path), save_best_only, full_state
 
+    def on_train_begin(self) -> None:
+        if not self.full_state:
+            return
+        cbs = self.trainer.callbacks
+        later = [type(c).__name__ for c in cbs[cbs.index(self) + 1 :]
+                 if not isinstance(c, ModelCheckpoint)]  # fmt: skip
+        if later:
+            raise ValueError(
+                f"ModelCheckpoint(full_state=True) must come after every other callback, so "
+                f"the state it saves holds their end-of-epoch changes; it comes before {later}"
+            )
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self.save_best_only:
             value = self._value(logs)
@@ -156,7 +181,7 @@ class ModelCheckpoint(_Monitor):
                 return
             self.best = value
         state = self.trainer.state_dict() if self.full_state else self.trainer.model.state_dict()
-        save(state, self.path)
+        save_file(state, self.path)
 
 
 class LearningRateScheduler(Callback):

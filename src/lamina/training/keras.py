@@ -89,7 +89,7 @@ class Model:
             train = (train[0][:cut], train[1][:cut])
         cbs = list(callbacks)
         if not any(isinstance(c, ProgressBar) for c in cbs):
-            cbs.append(ProgressBar(verbose))
+            cbs.insert(0, ProgressBar(verbose))  # first: a full-state checkpoint stays last
         return trainer.fit(
             train, epochs, validation_data, cbs, batch_size, seed, steps_per_epoch=steps_per_epoch
         )

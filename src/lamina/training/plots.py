@@ -10,7 +10,6 @@ then ``os.replace``) and returns the path.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from lamina.errors import ShapeError
+from lamina.training.files import atomic_open
 
 __all__ = [
     "plot_confusion_matrix",
@@ -42,17 +42,11 @@ def _figure(owner: str, figsize: tuple[float, float], dpi: int) -> Any:
 
 
 def _save(fig: Any, path: PathLike) -> Path:
-    """Write ``fig`` to ``path`` as PNG atomically: temp file in the same folder, then replace."""
+    """Write ``fig`` to ``path`` as PNG atomically: a per-process temp file, then replace."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", prefix=f".{path.stem}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            fig.savefig(f, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb") as f:
+        fig.savefig(f, format="png")
     return path
 
 

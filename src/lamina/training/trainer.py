@@ -15,24 +15,66 @@ from lamina.autodiff import Tensor, no_grad
 from lamina.autodiff import random as lamina_random
 from lamina.data.dataset import TensorDataset
 from lamina.data.loader import DataLoader
+from lamina.errors import check_positive_int
 from lamina.nn.module import Module
 from lamina.ops.shape import cat
 from lamina.training.callbacks import Callback
 from lamina.training.history import History
 
-__all__ = ["Trainer", "as_loader"]
+__all__ = ["Trainer", "as_loader", "cast_floats", "model_dtype", "module_generators"]
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
+_NOT_RESUMED = object()
+
+
+def model_dtype(model: Module) -> np.dtype | None:
+    """The dtype of ``model``'s first floating parameter (None for a model without one)."""
+    return next((p.dtype for p in model.parameters() if p.dtype.kind == "f"), None)
+
+
+def cast_floats(a: Any, dtype: Any) -> np.ndarray:
+    """``a`` as an array; floating data of any precision cast to ``dtype``, the rest kept.
+
+    Inputs and float targets go to the model's parameter dtype (float64 arrays to a float32
+    model, as a user means); integer class ids, booleans and strings stay as they are.
+    """
+    arr = np.asarray(getattr(a, "data", a))  # arrays or Tensors
+    if dtype is not None and arr.dtype.kind == "f" and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr
 
 
 def as_loader(
-    data: Any, batch_size: int = 32, shuffle: bool = False, seed: int | None = None
+    data: Any,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int | None = None,
+    dtype: Any = None,
 ) -> Any:
-    """A DataLoader for ``data``: a loader or iterable of batches as is, (x, y) arrays wrapped."""
+    """A DataLoader for ``data``: a loader or iterable of batches as is, (x, y) arrays wrapped.
+
+    Floating arrays are cast to ``dtype`` when it is given (``cast_floats``).
+    """
     if isinstance(data, tuple) and len(data) == 2 and not isinstance(data[0], DataLoader):
-        x, y = (np.asarray(getattr(a, "data", a)) for a in data)  # arrays or Tensors
+        x, y = (cast_floats(a, dtype) for a in data)
+        if len(x) != len(y):
+            raise ValueError(f"as_loader: x has {len(x)} samples but y has {len(y)}")
         return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=shuffle, seed=seed)
     return data
+
+
+def module_generators(model: Module) -> dict[str, np.random.Generator]:
+    """Every NumPy Generator a submodule holds as an attribute (a ``Dropout(rng=...)``).
+
+    Keys are ``"<module name>.<attribute>"``; a module drawing from lamina's default
+    generator has none. ``Trainer.state_dict`` saves their states, so resuming is exact.
+    """
+    found = {}
+    for name, module in model.named_modules():
+        for attr, value in vars(module).items():
+            if isinstance(value, np.random.Generator):
+                found[f"{name}.{attr}" if name else attr] = value
+    return found
 
 
 class Trainer:
@@ -71,7 +113,9 @@ class Trainer:
         self.epochs = 0
         self.train_data: Any = None
         self.steps_per_epoch: int | None = None
-        self._loader_state: dict[str, Any] | None = None
+        self._loader_state: Any = _NOT_RESUMED  # a loader state after load_state_dict
+        self._resumed_stop = False
+        self._restored_callbacks: list[Callback] | None = None
 
     # ------------------------------------------------------------------ steps
     def train_step(self, x: Tensor, y: Tensor, batch: int) -> tuple[float, Tensor]:
@@ -105,15 +149,30 @@ class Trainer:
         """Train until ``epochs`` epochs are done in all (a resumed trainer continues).
 
         ``train`` is a DataLoader (or any re-iterable of (x, y) batches) or a pair of arrays,
-        batched with ``batch_size`` and shuffled with ``seed``. ``steps_per_epoch`` cuts each
-        epoch after that many batches (for quick runs).
+        batched with ``batch_size`` and shuffled with ``seed``; floating arrays are cast to
+        the model's dtype. ``steps_per_epoch`` cuts each epoch after that many batches.
+        After ``load_state_dict`` pass the same data and the callbacks restored there.
         """
-        self.train_data = as_loader(train, batch_size, shuffle=True, seed=seed)
-        if self._loader_state is not None and hasattr(self.train_data, "load_state_dict"):
-            self.train_data.load_state_dict(self._loader_state)  # resume the shuffling exactly
-            self._loader_state = None
-        validation = as_loader(validation, batch_size) if validation is not None else None
-        self.callbacks, self.epochs, self.stop_training = list(callbacks), epochs, False
+        check_positive_int("Trainer.fit", epochs=epochs, batch_size=batch_size)
+        if steps_per_epoch is not None:
+            check_positive_int("Trainer.fit", steps_per_epoch=steps_per_epoch)
+        dtype = model_dtype(self.model)
+        self.train_data = as_loader(train, batch_size, shuffle=True, seed=seed, dtype=dtype)
+        self._restore_loader()
+        validation = (
+            as_loader(validation, batch_size, dtype=dtype) if validation is not None else None
+        )
+        if self._restored_callbacks is not None:
+            absent = [type(cb).__name__ for cb in self._restored_callbacks
+                      if not any(cb is c for c in callbacks)]  # fmt: skip
+            if absent:
+                raise ValueError(
+                    f"Trainer.fit: the callbacks restored by load_state_dict are not all passed "
+                    f"to fit (missing {absent}); pass the same objects"
+                )
+            self._restored_callbacks = None
+        self.callbacks, self.epochs = list(callbacks), epochs
+        self.stop_training, self._resumed_stop = self._resumed_stop, False
         self.steps_per_epoch = steps_per_epoch
         for cb in self.callbacks:
             cb.trainer = self
@@ -130,6 +189,21 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_train_end()
         return self.history
+
+    def _restore_loader(self) -> None:
+        if self._loader_state is _NOT_RESUMED:
+            return
+        state, self._loader_state = self._loader_state, _NOT_RESUMED
+        has_state = hasattr(self.train_data, "load_state_dict")
+        if state is None and not has_state:
+            return
+        if state is None or not has_state:
+            saved = "a DataLoader's" if state is not None else "no"
+            raise ValueError(
+                f"Trainer.fit: the checkpoint holds {saved} loader state but the training data "
+                f"is a {type(self.train_data).__name__}; resume with the same kind of data"
+            )
+        self.train_data.load_state_dict(state)  # resume the shuffling exactly
 
     def _train_epoch(self, epoch: int) -> dict[str, float]:
         for cb in self.callbacks:
@@ -149,13 +223,16 @@ class Trainer:
                 cb.on_batch_end(batch, {"loss": value})
             if self.stop_training or batch + 1 == self.steps_per_epoch:
                 break
-        logs = {"loss": total / max(count, 1)}
+        if count == 0:
+            raise ValueError(f"Trainer.fit: epoch {epoch} got no training samples (empty data)")
+        logs = {"loss": total / count}
         logs.update(self._metrics("", outs, ys))
         return logs
 
     def evaluate(self, data: Any, batch_size: int = 256, prefix: str = "") -> dict[str, float]:
         """The mean loss and the metrics on ``data``, in evaluation mode, without a graph."""
-        loader = as_loader(data, batch_size)
+        check_positive_int("Trainer.evaluate", batch_size=batch_size)
+        loader = as_loader(data, batch_size, dtype=model_dtype(self.model))
         was_training = self.model.training
         self.model.eval()
         total, count, outs, ys = 0.0, 0, [], []
@@ -167,16 +244,16 @@ class Trainer:
                 outs.append(out)
                 ys.append(y)
         self.model.train(was_training)
-        return {prefix + "loss": total / max(count, 1), **self._metrics(prefix, outs, ys)}
+        if count == 0:
+            raise ValueError("Trainer.evaluate: the data has no samples")
+        return {prefix + "loss": total / count, **self._metrics(prefix, outs, ys)}
 
     def predict(self, x: Any, batch_size: int = 256) -> np.ndarray:
         """The model's outputs for inputs ``x`` (an array, a Tensor or batches of either)."""
+        check_positive_int("Trainer.predict", batch_size=batch_size)
         batches: Iterable[Any]
         if isinstance(x, (np.ndarray, Tensor)):
-            arr = np.asarray(getattr(x, "data", x))
-            dtype = next((p.dtype for p in self.model.parameters()), arr.dtype)
-            if arr.dtype.kind == "f" and arr.dtype != dtype:
-                arr = arr.astype(dtype)  # float64 inputs to a float32 model, as a user means
+            arr = cast_floats(x, model_dtype(self.model))
             batches = (arr[i : i + batch_size] for i in range(0, len(arr), batch_size))
         else:
             batches = x
@@ -187,29 +264,68 @@ class Trainer:
                 self.model(Tensor(b) if not isinstance(b, Tensor) else b).numpy() for b in batches
             ]
         self.model.train(was_training)
+        if not outs:
+            raise ValueError("Trainer.predict: the input has no samples")
         return np.concatenate(outs)
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to resume exactly: weights, optimizer, epoch, history, RNGs."""
+        """Everything needed to resume exactly.
+
+        Weights, optimizer, epoch, history, whether training was stopped, each callback's
+        state (with its class name), the default generator, every generator a submodule
+        holds (``module_generators``) and the training loader's order and transform state.
+        """
         loader = self.train_data
         return {
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "epoch": self.epoch,
+            "stop_training": bool(self.stop_training),
             "history": self.history.state_dict(),
-            "callbacks": [cb.state_dict() for cb in self.callbacks],
+            "callbacks": [
+                {"type": type(cb).__name__, "state": cb.state_dict()} for cb in self.callbacks
+            ],
             "default_rng": lamina_random.default_generator().bit_generator.state,
+            "generators": {
+                k: g.bit_generator.state for k, g in module_generators(self.model).items()
+            },
             "loader": loader.state_dict() if hasattr(loader, "state_dict") else None,
         }
 
     def load_state_dict(self, state: dict[str, Any], callbacks: Sequence[Callback] = ()) -> None:
-        """Restore ``state_dict()``; then call ``fit`` with the same data and callbacks."""
+        """Restore ``state_dict()``; then call ``fit`` with the same data and ``callbacks``.
+
+        ``callbacks`` must be the checkpointed run's callbacks, same classes in the same
+        order; a missing one, a missing key or a generator the model lacks is an error.
+        """
+        keys = ("model", "optimizer", "epoch", "stop_training", "history", "callbacks",
+                "default_rng", "generators", "loader")  # fmt: skip
+        missing = [k for k in keys if k not in state]
+        if missing:
+            raise KeyError(f"Trainer.load_state_dict: the state has no {missing}")
+        saved = [c["type"] for c in state["callbacks"]]
+        given = [type(cb).__name__ for cb in callbacks]
+        if saved != given:
+            raise ValueError(
+                f"Trainer.load_state_dict: the state holds callbacks {saved}, got {given}; "
+                f"pass the same callbacks in the same order (their state is part of the run)"
+            )
+        gens = module_generators(self.model)
+        if set(gens) != set(state["generators"]):
+            raise ValueError(
+                f"Trainer.load_state_dict: the state holds generators "
+                f"{sorted(state['generators'])} but the model has {sorted(gens)}"
+            )
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.epoch = int(state["epoch"])
+        self._resumed_stop = bool(state["stop_training"])
         self.history.load_state_dict(state["history"])
-        for cb, cb_state in zip(callbacks, state["callbacks"]):
-            cb.load_state_dict(cb_state)
+        for cb, saved_cb in zip(callbacks, state["callbacks"]):
+            cb.load_state_dict(saved_cb["state"])
+        self._restored_callbacks = list(callbacks)
         lamina_random.default_generator().bit_generator.state = dict(state["default_rng"])
-        self._loader_state = state.get("loader")
+        for name, gen in gens.items():
+            gen.bit_generator.state = dict(state["generators"][name])
+        self._loader_state = state["loader"]
