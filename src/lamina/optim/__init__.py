@@ -8,11 +8,12 @@ from lamina.optim import functional, lr_scheduler
 from lamina.optim.adadelta import Adadelta
 from lamina.optim.adagrad import Adagrad
 from lamina.optim.adam import Adam, Adamax, AdamW
+from lamina.optim.lbfgs import LBFGS
 from lamina.optim.optimizer import Optimizer
 from lamina.optim.rmsprop import RMSprop
 from lamina.optim.sgd import SGD
 
 __all__ = [
-    "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Optimizer", "RMSprop",
+    "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Optimizer", "RMSprop",
     "functional", "lr_scheduler",
 ]  # fmt: skip
