@@ -19,6 +19,7 @@ from lamina.data.augment import (
     RandomZoom,
     affine_warp,
 )
+from lamina.data.collate import default_collate, default_convert
 from lamina.data.dataset import Dataset, Subset, TensorDataset
 from lamina.data.files import (
     load_csv,
@@ -28,11 +29,21 @@ from lamina.data.files import (
     load_npz,
     load_text_file,
 )
-from lamina.data.loader import DataLoader, default_collate
+from lamina.data.loader import DataLoader
 from lamina.data.preprocessing import MinMaxScaler, StandardScaler, one_hot
+from lamina.data.sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from lamina.data.split import KFold, random_split, train_test_split
+from lamina.data.worker import WorkerInfo, get_worker_info
 
 __all__ = [
+    "BatchSampler",
     "Compose",
     "DataLoader",
     "Dataset",
@@ -42,15 +53,23 @@ __all__ = [
     "RandomCrop",
     "RandomHorizontalFlip",
     "RandomRotation",
+    "RandomSampler",
     "RandomScale",
     "RandomTranslation",
     "RandomVerticalFlip",
     "RandomZoom",
+    "Sampler",
+    "SequentialSampler",
     "StandardScaler",
     "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
+    "WeightedRandomSampler",
+    "WorkerInfo",
     "affine_warp",
     "default_collate",
+    "default_convert",
+    "get_worker_info",
     "load_csv",
     "load_image",
     "load_image_folder",
