@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from lamina.cli.recipes import RECIPES, get_recipe
-from lamina.cli.runs import RunError, evaluate, generate, predict, train
+from lamina.cli.runs import MAX_LENGTH, MAX_SEED, RunError, evaluate, generate, predict, train
 
 __all__ = ["main"]
 
 
+MAX_COUNT = 10**9  # epochs, batch size, steps: a larger value is a typo, not a plan
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the error as one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lamina", description="Train and use lamina's recipes.")
+    p = _Parser(prog="lamina", description="Train and use lamina's recipes.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("recipes", help="list the recipes")
     t = sub.add_parser("train", help="train a recipe into a run folder")
@@ -32,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="run folder (default: runs/<recipe>-<timestamp>)")
     t.add_argument("--steps-per-epoch", type=int, help="stop each epoch after this many batches")
     t.add_argument("--quiet", action="store_true", help="no progress output")
+    t.add_argument(
+        "--overwrite", action="store_true", help="replace the run already in --out (deletes it)"
+    )
     e = sub.add_parser("evaluate", help="evaluate a run folder on its test split")
     e.add_argument("run")
     pr = sub.add_parser("predict", help="predict classes for a .npy array or an image")
@@ -48,15 +63,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _positive(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    for name in ("epochs", "batch_size", "length", "steps_per_epoch"):
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Every numeric flag in its range, or one error line naming the flag (exit 2)."""
+    for name in ("epochs", "batch_size", "steps_per_epoch"):
         value = getattr(args, name, None)
-        if value is not None and value <= 0:
-            parser.error(f"--{name.replace('_', '-')} must be a positive integer, got {value}")
+        if value is not None and not 0 < value <= MAX_COUNT:
+            flag = name.replace("_", "-")
+            parser.error(f"--{flag} must be a positive integer up to {MAX_COUNT}, got {value}")
+    length = getattr(args, "length", None)
+    if length is not None and not 0 < length <= MAX_LENGTH:
+        parser.error(f"--length must be a positive integer up to {MAX_LENGTH}, got {length}")
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        parser.error(f"--seed must be an integer in [0, {MAX_SEED}], got {seed}")
     for name in ("lr", "temperature"):
         value = getattr(args, name, None)
-        if value is not None and value <= 0:
-            parser.error(f"--{name} must be > 0, got {value}")
+        if value is not None and not (math.isfinite(value) and value > 0):
+            parser.error(f"--{name} must be a finite number > 0, got {value}")
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -74,6 +97,7 @@ def _run(args: argparse.Namespace) -> None:
             args.out,
             verbose,
             args.steps_per_epoch,
+            args.overwrite,
         )
         for key in ("test_accuracy", "test_perplexity", "test_loss"):
             if key in results:
@@ -106,13 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    _positive(parser, args)
+    _check(parser, args)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         _run(args)
-    except (RunError, KeyError, ValueError, FileNotFoundError, ImportError) as e:
+    except (RunError, KeyError, ValueError, ImportError, OSError) as e:
         message = e.args[0] if isinstance(e, KeyError) and e.args else e
-        print(f"lamina: error: {message}", file=sys.stderr)
+        if isinstance(e, OSError) and e.filename is not None:
+            message = f"{e.filename}: {e.strerror or e}"
+        one_line = " ".join(str(message).split())
+        print(f"lamina: error: {one_line}", file=sys.stderr)
         return 2
     return 0
 

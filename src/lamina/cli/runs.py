@@ -7,9 +7,10 @@ classifiers, ``confusion.png`` (and ``decision.png`` for 2-D inputs).
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,12 @@ import numpy as np
 
 import lamina
 from lamina import metrics as M
+from lamina.cli.folder import RunError, claim_run_folder, read_json, write_json
 from lamina.cli.recipes import Recipe, get_recipe
 from lamina.data import DataLoader, TensorDataset, load_image
 from lamina.nn.module import Module
 from lamina.optim.lr_scheduler import CosineAnnealingLR
-from lamina.serialization import load, save
+from lamina.serialization import load
 from lamina.training import (
     CSVLogger,
     GradientMonitor,
@@ -31,19 +33,25 @@ from lamina.training import (
     Trainer,
     plots,
 )
+from lamina.training.files import save_file
 from lamina.training.registry import OPTIMIZERS
 
-__all__ = ["RunError", "evaluate", "generate", "load_run", "predict", "train"]
+__all__ = ["RunError", "check_seed", "evaluate", "generate", "load_run", "predict", "train"]
 
 
-class RunError(ValueError):
-    """A run folder is missing, incomplete or damaged."""
+MAX_SEED = 2**32 - 1
+MAX_LENGTH = 1_000_000
 
 
-def _write_json(path: Path, obj: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(obj, indent=2) + "\n")
-    os.replace(tmp, path)
+def check_seed(owner: str, seed: Any) -> int:
+    """``seed`` as an int in [0, 2**32 - 1], else a RunError naming ``owner``."""
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, (int, np.integer))
+        or not 0 <= seed <= MAX_SEED
+    ):
+        raise RunError(f"{owner}: seed must be an integer in [0, {MAX_SEED}], got {seed!r}")
+    return int(seed)
 
 
 def _metrics(
@@ -64,13 +72,35 @@ def train(
     out: str | os.PathLike[str] | None = None,
     verbose: int = 1,
     steps_per_epoch: int | None = None,
+    overwrite: bool = False,
 ) -> tuple[Path, dict[str, float]]:
-    """Train recipe ``name`` into a new run folder; return the folder and its test metrics."""
+    """Train recipe ``name`` into a run folder; return the folder and its test metrics.
+
+    The folder is locked while the run writes it; a folder holding another run's files is
+    refused unless ``overwrite`` (which deletes them first).
+    """
     recipe = get_recipe(name)
+    seed = check_seed("train", seed)
     epochs, batch_size = epochs or recipe.epochs, batch_size or recipe.batch_size
     lr = lr or recipe.lr
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise RunError(f"train: lr must be a finite number > 0, got {lr!r}")
     run = Path(out) if out else Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    run.mkdir(parents=True, exist_ok=True)
+    with claim_run_folder(run, overwrite):
+        results = _train_into(recipe, run, epochs, batch_size, lr, seed, verbose, steps_per_epoch)
+    return run, results
+
+
+def _train_into(
+    recipe: Recipe,
+    run: Path,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    verbose: int,
+    steps_per_epoch: int | None,
+) -> dict[str, float]:
     lamina.manual_seed(seed)
     data = recipe.data(seed)
     model = recipe.build(data.extra)
@@ -83,12 +113,13 @@ def train(
     best = ModelCheckpoint(run / "best.npz", monitor="val_loss", save_best_only=True)
     log = CSVLogger(run / "history.csv")
     callbacks = [schedule, log, ProgressBar(verbose), grads, best, checkpoint]
+    run_id = uuid.uuid4().hex  # in config.json and model.npz: load_run checks they match
     config: dict[str, Any] = {
-        "recipe": name, "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
-        "optimizer": recipe.optimizer, "steps_per_epoch": steps_per_epoch,
-        "lamina": lamina.__version__,
+        "recipe": recipe.name, "epochs": epochs, "batch_size": batch_size, "lr": lr,
+        "seed": seed, "optimizer": recipe.optimizer, "steps_per_epoch": steps_per_epoch,
+        "lamina": lamina.__version__, "run_id": run_id,
     }  # fmt: skip
-    _write_json(run / "config.json", config)
+    write_json(run / "config.json", config)
     started = time.perf_counter()
     transform = recipe.augment(seed) if recipe.augment else None
     loader = DataLoader(TensorDataset(*data.train), batch_size, shuffle=True, seed=seed,
@@ -100,10 +131,11 @@ def train(
         **_metrics(recipe, trainer, data.test, "test"),
     }
     results["train_seconds"] = round(time.perf_counter() - started, 2)
-    save({"model": model.state_dict(), "extra": data.extra}, run / "model.npz")
-    _write_json(run / "metrics.json", results)
+    save_file({"model": model.state_dict(), "extra": data.extra, "run_id": run_id},
+              run / "model.npz")  # fmt: skip
+    write_json(run / "metrics.json", results)
     _pictures(recipe, trainer, data, run, history, grads)
-    return run, results
+    return results
 
 
 def _pictures(
@@ -122,47 +154,109 @@ def _pictures(
 
 
 def load_run(run: str | os.PathLike[str]) -> tuple[Recipe, Module, dict[str, Any], dict[str, Any]]:
-    """The recipe, the trained model, the saved ``extra`` and the config of a run folder."""
+    """The recipe, the trained model, the saved ``extra`` and the config of a run folder.
+
+    ``config.json`` and ``model.npz`` must carry the same run id: files of two runs mixed in
+    one folder are refused.
+    """
     run = Path(run)
+    if not run.is_dir():
+        raise RunError(f"{run}: no such run folder")
     if not (run / "config.json").is_file() or not (run / "model.npz").is_file():
         raise RunError(f"{run} is not a run folder (expected config.json and model.npz in it)")
+    config = read_json(run / "config.json")
+    for key, kind in (("recipe", str), ("seed", int), ("run_id", str)):
+        if not isinstance(config.get(key), kind) or isinstance(config.get(key), bool):
+            raise RunError(
+                f"{run}/config.json is damaged: {key!r} must be of type {kind.__name__}, "
+                f"got {config.get(key)!r}"
+            )
     try:
-        config = json.loads((run / "config.json").read_text())
         recipe = get_recipe(config["recipe"])
-    except (json.JSONDecodeError, KeyError) as e:
-        raise RunError(f"{run}/config.json is damaged ({e})") from None
+        check_seed(f"{run}/config.json", config["seed"])
+    except KeyError as e:
+        raise RunError(f"{run}/config.json is damaged ({e.args[0]})") from None
     try:
         saved = load(run / "model.npz")
         extra = dict(saved["extra"])
         model = recipe.build(extra)
         model.load_state_dict(saved["model"])
-    except (ValueError, KeyError) as e:
+        model_id = saved.get("run_id")
+    except (ValueError, KeyError, TypeError) as e:
         raise RunError(f"{run}/model.npz cannot be loaded: {e}") from None
+    if model_id != config["run_id"]:
+        raise RunError(
+            f"{run}: model.npz (run {model_id}) and config.json (run {config['run_id']}) come "
+            f"from different runs; retrain into an empty folder"
+        )
     return recipe, model, extra, config
 
 
 def evaluate(run: str | os.PathLike[str]) -> dict[str, float]:
     """Re-evaluate a run's model on its recipe's test split."""
     recipe, model, _, config = load_run(run)
-    data = recipe.data(int(config.get("seed", 0)))
+    data = recipe.data(config["seed"])
     trainer = Trainer(
         model, None, recipe.loss, {"accuracy": M.accuracy} if recipe.kind == "classifier" else {}
     )
     return _metrics(recipe, trainer, data.test, "test")
 
 
+def _resize(img: np.ndarray, h: int, w: int) -> np.ndarray:
+    """Bilinear resize of (C, H0, W0) to (C, h, w), pixel centres aligned (half-pixel)."""
+    _, h0, w0 = img.shape
+    ys = np.clip((np.arange(h) + 0.5) * h0 / h - 0.5, 0, h0 - 1)
+    xs = np.clip((np.arange(w) + 0.5) * w0 / w - 0.5, 0, w0 - 1)
+    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
+    y1, x1 = np.minimum(y0 + 1, h0 - 1), np.minimum(x0 + 1, w0 - 1)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    top = img[:, y0][:, :, x0] * (1 - fx) + img[:, y0][:, :, x1] * fx
+    bottom = img[:, y1][:, :, x0] * (1 - fx) + img[:, y1][:, :, x1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def _read_image(path: Path, shape: tuple[int, ...], recipe: Recipe) -> np.ndarray:
+    """An image file as one sample of ``shape`` (C, H, W): channels converted, resized."""
+    if len(shape) != 3:
+        raise RunError(f"{path}: recipe {recipe.name} takes inputs of shape {shape}, not images")
+    img = load_image(path)  # (C, H, W) in [0, 1]
+    c = shape[0]
+    if img.shape[0] != c:
+        if c == 1:  # ITU-R 601 luma
+            img = np.tensordot(np.array([0.299, 0.587, 0.114], np.float32), img[:3], axes=1)[None]
+        else:
+            img = np.repeat(img[:1], c, axis=0)
+    if img.shape[1:] != shape[1:]:
+        img = _resize(img, shape[1], shape[2])
+    return img.astype(np.float32)
+
+
 def _read_inputs(path: Path, recipe: Recipe, extra: dict[str, Any]) -> np.ndarray:
     if not path.is_file():
         raise RunError(f"no such input file: {path}")
-    if path.suffix == ".npy":
-        x = np.load(path, allow_pickle=False).astype(np.float32)
-    else:
-        x = load_image(path, grayscale=True).astype(np.float32)
     shape = recipe.input_shape(extra)
-    if x.shape == shape or x.shape == shape[1:]:
+    if path.suffix == ".npy":
+        try:
+            x = np.load(path, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as e:
+            raise RunError(f"{path}: not a readable .npy array ({e})") from None
+        if x.dtype.kind not in "biuf":
+            raise RunError(f"{path}: expected a numeric array, got dtype {x.dtype}")
+        x = x.astype(np.float32)
+    else:
+        x = _read_image(path, shape, recipe)
+    if x.size == 0:
+        raise RunError(f"{path}: the array is empty (shape {x.shape}); expected samples of {shape}")
+    if x.shape == shape:
         x = x.reshape(1, *shape)
     if x.shape[1:] != shape:
         raise RunError(f"{path}: expected inputs of shape {shape} or (N, *{shape}), got {x.shape}")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        raise RunError(
+            f"{path}: {int(bad.sum())} of {x.size} values are NaN or infinite; "
+            f"inputs must be finite"
+        )
     if "mean" in extra:  # the recipe standardized its inputs with training statistics
         x = (x - extra["mean"]) / extra["scale"]
     return x.astype(np.float32)
@@ -185,6 +279,17 @@ def generate(
     prime: str = "The ",
 ) -> str:
     """Text sampled from a language-model run, starting from ``prime``."""
+    if (
+        isinstance(length, bool)
+        or not isinstance(length, (int, np.integer))
+        or not (1 <= length <= MAX_LENGTH)
+    ):
+        raise RunError(f"generate: length must be an integer in [1, {MAX_LENGTH}], got {length!r}")
+    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature)) or not (
+        temperature > 0
+    ):
+        raise RunError(f"generate: temperature must be a finite number > 0, got {temperature!r}")
+    seed = check_seed("generate", seed)
     recipe, model, extra, _ = load_run(run)
     if recipe.kind != "language_model":
         raise RunError(f"{recipe.name} is a {recipe.kind}; 'generate' needs a language model")
@@ -193,9 +298,10 @@ def generate(
     unknown = sorted({c for c in prime if c not in lookup})
     if unknown or not prime:
         raise RunError(
-            f"prime must be non-empty text over the run's vocabulary; unknown: {unknown}"
+            f"generate: prime must be non-empty text over the run's vocabulary; "
+            f"{'unknown characters: ' + repr(''.join(unknown)) if unknown else 'got empty text'}"
         )
     ids = model.generate(
-        [lookup[c] for c in prime], length, temperature, np.random.default_rng(seed)
+        [lookup[c] for c in prime], int(length), float(temperature), np.random.default_rng(seed)
     )
     return prime + "".join(vocab[i] for i in ids)
