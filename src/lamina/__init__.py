@@ -77,6 +77,16 @@ from lamina.ops.creation import (
     zeros,
     zeros_like,
 )
+from lamina.ops.random import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randint,
+    randint_like,
+    randn_like,
+    randperm,
+)
 from lamina.serialization import load, save
 
 if os.environ.get("LAMINA_KEEP_FREED_MEMORY", "1") != "0":  # see lamina.memory
@@ -98,4 +108,7 @@ __all__ = [
     "randn", "reshape", "save", "set_default_dtype", "set_grad_enabled", "sigmoid", "split",
     "sqrt", "squeeze", "stack", "std", "sum", "summary", "tanh", "tensor", "transpose",
     "unsqueeze", "var", "where", "zeros", "zeros_like",
+    # random sampling
+    "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
+    "randperm",
 ]  # fmt: skip

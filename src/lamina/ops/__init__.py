@@ -63,6 +63,16 @@ from lamina.ops.pool import (
     max_pool1d,
     max_pool2d,
 )
+from lamina.ops.random import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randint,
+    randint_like,
+    randn_like,
+    randperm,
+)
 from lamina.ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from lamina.ops.rnn import lstm_scan
 from lamina.ops.shape import (
@@ -98,4 +108,7 @@ __all__ = [
     "sigmoid", "sign", "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack", "std",
     "sub", "sum", "sum_to", "tanh", "transpose", "triplet_margin_loss", "unsqueeze", "var",
     "where",
+    # random sampling (PyTorch names; lamina's default generator or generator=)
+    "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
+    "randperm",
 ]  # fmt: skip
