@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "DTypeError",
+    "FileFormatError",
     "GradientShapeError",
     "NotFittedError",
     "ShapeError",
@@ -30,6 +31,10 @@ class ShapeError(ValueError):
 
 class DTypeError(TypeError):
     """An input has a dtype the function or layer cannot take."""
+
+
+class FileFormatError(ValueError):
+    """A file to load is damaged, foreign, or of a format version lamina cannot read."""
 
 
 class NotFittedError(ValueError, AttributeError):

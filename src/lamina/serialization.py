@@ -1,33 +1,84 @@
 """``save`` and ``load``: nested dicts of arrays, numbers and strings, with no pickle.
 
-The file is an ordinary ``.npz`` archive: every array is one member, and a JSON manifest
-(member ``__lamina__``) records the nesting, the plain values and the format version.
-Loading never runs code (``allow_pickle=False``). Saving writes a temporary file beside the
-target and renames it over the target, so a crash mid-save leaves the old file intact.
+The file is an ordinary ``.npz`` archive: every array is one uncompressed ``.npy`` member,
+and a JSON manifest (member ``__lamina__``) records the nesting, the plain values and the
+format version. Both functions take a path or a binary file object, like ``torch.save``.
+
+Loading never runs code and never allocates more than the file holds. It reads the zip
+itself and, before allocating anything, refuses a member that is compressed (lamina writes
+none, and compression is how a zip bomb expands: the stated bound is 1:1), a member whose
+declared size differs from its stored size, members that together claim more bytes than the
+file has, and an ``.npy`` header that declares more (or fewer) bytes than its member holds.
+The manifest is checked node by node against its schema, to a nesting depth of ``MAX_DEPTH``.
+A damaged, foreign or mismatched file raises ``FileFormatError`` (a ``ValueError``) naming
+the file and what is wrong.
+
+Saving to a path writes a temporary file beside the target, named with the process id, and
+renames it over the target, so a crash mid-save leaves the old file intact and two processes
+never share a temporary. The file gets the mode an ordinary ``open()`` gives:
+0o666 & ~umask.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
-import tempfile
+import secrets
+import struct
+import tokenize
 import zipfile
+import zlib
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
-__all__ = ["load", "save"]
+from lamina.errors import FileFormatError
 
+__all__ = ["MAX_DEPTH", "load", "save"]
+
+FileLike = str | os.PathLike | IO[bytes]
+
+MAX_DEPTH = 100  # nesting levels of dicts/lists/tuples, on save and on load
 _MANIFEST = "__lamina__"
 _VERSION = 1
+_KINDS = ("array", "value", "dict", "list", "tuple")
+# What the zip reader and NumPy's .npy header parser raise on hostile bytes; caught only
+# around those calls and turned into one FileFormatError.
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    tokenize.TokenError,
+    EOFError,
+    OSError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    SyntaxError,
+    OverflowError,
+    NotImplementedError,
+)
 
 
-def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
+# ---------------------------------------------------------------------------- saving
+def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str, depth: int) -> Any:
     """A JSON-able description of ``obj``; arrays go to ``arrays`` and are referenced."""
-    if hasattr(obj, "data") and isinstance(getattr(obj, "data", None), np.ndarray):
+    if depth > MAX_DEPTH:
+        raise ValueError(f"save: {where}: nested deeper than {MAX_DEPTH} levels (a cycle?)")
+    if isinstance(getattr(obj, "data", None), np.ndarray):
         obj = obj.data  # a Tensor or Parameter
+    if callable(getattr(obj, "state_dict", None)):
+        raise TypeError(
+            f"save: {where} is a {type(obj).__name__} object; lamina saves data, never whole "
+            f"objects (that would need pickle): save its state_dict() instead, e.g. "
+            f"save(model.state_dict(), path)"
+        )
     if isinstance(obj, np.ndarray):
         if obj.dtype.kind not in "biufc":
             raise TypeError(f"save: {where}: arrays of dtype {obj.dtype} cannot be saved")
@@ -39,70 +90,243 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return {"value": obj}
     if isinstance(obj, dict):
-        for k in obj:
-            if not isinstance(k, (str, int)):
+        items = []
+        for k, v in obj.items():
+            key = int(k) if isinstance(k, np.integer) else k
+            if isinstance(key, bool) or not isinstance(key, (str, int)):
                 raise TypeError(
                     f"save: {where}: dict keys must be str or int, got {type(k).__name__}"
                 )
-        items = [[k, _encode(v, arrays, f"{where}/{k}")] for k, v in obj.items()]
+            items.append([key, _encode(v, arrays, f"{where}[{key!r}]", depth + 1)])
         return {"dict": items}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, arrays, f"{where}/{i}") for i, v in enumerate(obj)]}
+        return {kind: [_encode(v, arrays, f"{where}[{i}]", depth + 1) for i, v in enumerate(obj)]}
     raise TypeError(f"save: {where}: cannot save an object of type {type(obj).__name__}")
 
 
-def _decode(node: Any, archive: Any) -> Any:
-    if "array" in node:
-        return archive[node["array"]]
-    if "value" in node:
-        return node["value"]
-    if "dict" in node:
-        return OrderedDict((k, _decode(v, archive)) for k, v in node["dict"])
-    if "list" in node:
-        return [_decode(v, archive) for v in node["list"]]
-    if "tuple" in node:
-        return tuple(_decode(v, archive) for v in node["tuple"])
-    raise ValueError(f"unknown manifest node {sorted(node)}")
+def _is_file_object(f: Any, method: str) -> bool:
+    if isinstance(f, (str, os.PathLike)):
+        return False
+    if not hasattr(f, method):
+        raise TypeError(
+            f"{'save' if method == 'write' else 'load'}: expected a path or a binary file "
+            f"object, got {type(f).__name__}"
+        )
+    if isinstance(f, io.TextIOBase):
+        raise TypeError(
+            f"{'save' if method == 'write' else 'load'}: expected a binary file object "
+            f"(opened with 'wb' or 'rb'), got a text-mode {type(f).__name__}"
+        )
+    return True
 
 
-def save(obj: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``obj`` (nested dicts/lists of arrays, tensors, numbers, strings) to ``path``.
+def save(obj: Any, f: FileLike) -> None:
+    """Write ``obj`` (nested dicts/lists/tuples of arrays, tensors, numbers, strings) to ``f``.
 
-    The write is atomic: a temporary file in the same folder is renamed over ``path``.
+    Parameters
+    ----------
+    obj : nested dict, list or tuple of arrays, tensors, numbers, strings and None
+        Dict keys are str or int; nesting is at most ``MAX_DEPTH`` levels.
+    f : path or binary file object
+        A path is written atomically (a temporary file in the same folder, renamed over it)
+        with mode 0o666 & ~umask; a file object (``io.BytesIO``, ``open(p, 'wb')``) is
+        written at its current position.
+
+    Raises
+    ------
+    TypeError
+        For an object that is not data, naming its type and where it sits in ``obj``. A
+        ``Module`` or optimizer is refused with the advice to save its ``state_dict()``.
     """
-    path = Path(path)
     arrays: dict[str, np.ndarray] = {}
-    manifest = {"format": "lamina", "version": _VERSION, "tree": _encode(obj, arrays, "obj")}
-    blob = np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    manifest = {"format": "lamina", "version": _VERSION, "tree": _encode(obj, arrays, "obj", 0)}
+    members = {_MANIFEST: np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8)}
+    members.update(arrays)
+    if _is_file_object(f, "write"):
+        np.savez(f, **members)  # type: ignore[arg-type]
+        return
+    path = Path(f)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # os.open with 0o666 lets the umask decide the mode, as open() does (mkstemp gives 0o600).
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o666)
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **{_MANIFEST: blob}, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **members)  # type: ignore[arg-type]
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def load(path: str | os.PathLike[str]) -> Any:
-    """Read what ``save`` wrote. A damaged or foreign file raises ``ValueError`` saying so."""
-    path = Path(path)
+# ---------------------------------------------------------------------------- loading
+class _Archive:
+    """The checked members of one zip archive and the arrays read from it so far."""
+
+    def __init__(self, zf: zipfile.ZipFile, size: int, name: str) -> None:
+        self.zf, self.name, self.arrays = zf, name, {}
+        infos = zf.infolist()
+        self.members = {i.filename: i for i in infos}
+        if len(self.members) != len(infos):
+            raise self.bad("two members share a name")
+        total = 0
+        for info in infos:
+            what = f"member {info.filename!r}"
+            if info.flag_bits & 0x1:
+                raise self.bad(f"{what} is encrypted")
+            if info.compress_type != zipfile.ZIP_STORED:
+                raise self.bad(
+                    f"{what} is compressed (method {info.compress_type}); lamina stores arrays "
+                    f"uncompressed and refuses to expand compressed members"
+                )
+            if info.file_size != info.compress_size:
+                raise self.bad(
+                    f"{what} declares {info.file_size} bytes but stores {info.compress_size}"
+                )
+            total += info.compress_size
+            if total > size or info.header_offset + info.compress_size > size:
+                raise self.bad(f"its members declare more bytes than the file's {size}")
+
+    def bad(self, detail: str) -> FileFormatError:
+        return FileFormatError(f"load: {self.name} is damaged or not a lamina file: {detail}")
+
+    def read(self, key: str) -> np.ndarray:
+        """The array in member ``key + '.npy'``, checked before anything is allocated."""
+        if key not in self.arrays:
+            info = self.members[key + ".npy"]
+            try:
+                with self.zf.open(info) as member:
+                    self.arrays[key] = self._read_npy(member, info)
+            except FileFormatError:
+                raise
+            except _READ_ERRORS as e:
+                detail = f"member {info.filename!r}: {type(e).__name__}: {e}"
+                raise self.bad(detail) from None
+        return self.arrays[key]
+
+    def _read_npy(self, member: IO[bytes], info: zipfile.ZipInfo) -> np.ndarray:
+        version = np.lib.format.read_magic(member)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
+        else:
+            raise self.bad(f"member {info.filename!r} has .npy format version {version}")
+        what = f"member {info.filename!r} declares shape {shape} of {dtype}"
+        if dtype.kind not in "biufc" or dtype.itemsize == 0:
+            raise self.bad(f"{what}: only numeric arrays are read")
+        if any(n < 0 for n in shape):
+            raise self.bad(f"{what}: negative sizes")
+        count = math.prod(shape)
+        nbytes, held = count * dtype.itemsize, info.file_size - member.tell()
+        if nbytes != held:  # the check that keeps a hostile header from allocating
+            raise self.bad(f"{what} = {nbytes} bytes, but the member holds {held}")
+        flat = np.empty(count, dtype)
+        view, done = memoryview(flat.view(np.uint8)), 0
+        while done < nbytes:
+            n = member.readinto(view[done:])  # type: ignore[attr-defined]
+            if not n:
+                raise self.bad(f"member {info.filename!r} ends early")
+            done += n
+        member.read()  # reach the end, so the zip reader checks the CRC
+        return flat.reshape(shape[::-1]).T if fortran else flat.reshape(shape)
+
+    def manifest(self) -> Any:
+        if _MANIFEST + ".npy" not in self.members:
+            raise self.bad(f"no {_MANIFEST} manifest")
+        blob = self.read(_MANIFEST)
+        if blob.dtype != np.uint8 or blob.ndim != 1:
+            raise self.bad(f"the manifest is {blob.dtype} of shape {blob.shape}, not bytes")
+        try:
+            manifest = json.loads(blob.tobytes().decode("utf-8"))
+        except RecursionError:
+            raise self.bad("the manifest is nested too deeply") from None
+        except ValueError as e:  # JSONDecodeError and UnicodeDecodeError
+            raise self.bad(f"the manifest is not JSON ({e})") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != "lamina":
+            raise self.bad("the manifest does not say format 'lamina'")
+        version = manifest.get("version")
+        if type(version) is int and version > _VERSION:
+            raise FileFormatError(
+                f"load: {self.name} was written by a newer lamina (format version {version}); "
+                f"this lamina reads format version {_VERSION}"
+            )
+        if type(version) is not int or version != _VERSION:
+            raise self.bad(f"unknown format version {version!r}")
+        if set(manifest) != {"format", "version", "tree"}:
+            raise self.bad(f"the manifest has keys {sorted(manifest)}")
+        return manifest["tree"]
+
+    def decode(self, node: Any, where: str, depth: int) -> Any:
+        """Check one manifest node against the schema and build its value."""
+        if depth > MAX_DEPTH:
+            raise self.bad(f"{where}: nested deeper than {MAX_DEPTH} levels")
+        if not isinstance(node, dict) or len(node) != 1 or next(iter(node)) not in _KINDS:
+            raise self.bad(f"{where}: expected one entry named one of {_KINDS}, got {node!r:.80}")
+        ((kind, body),) = node.items()
+        if kind == "value":
+            if body is not None and not isinstance(body, (bool, int, float, str)):
+                raise self.bad(f"{where}: a value must be a number, string or null")
+            return body
+        if kind == "array":
+            if not isinstance(body, str) or body == _MANIFEST or body + ".npy" not in self.members:
+                raise self.bad(f"{where}: refers to a missing array member {body!r:.80}")
+            return self.read(body)
+        if not isinstance(body, list):
+            raise self.bad(f"{where}: a {kind} must hold a list")
+        if kind != "dict":
+            items = [self.decode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(body)]
+            return items if kind == "list" else tuple(items)
+        out: OrderedDict[Any, Any] = OrderedDict()
+        for item in body:
+            if not isinstance(item, list) or len(item) != 2:
+                raise self.bad(f"{where}: a dict item must be a [key, value] pair")
+            key, value = item
+            if isinstance(key, bool) or not isinstance(key, (str, int)) or key in out:
+                raise self.bad(f"{where}: a dict key must be a new str or int, got {key!r:.80}")
+            out[key] = self.decode(value, f"{where}[{key!r}]", depth + 1)
+        return out
+
+
+def _load_stream(fh: IO[bytes], name: str) -> Any:
+    if not fh.seekable():
+        fh = io.BytesIO(fh.read())
+    start = fh.tell()
+    size = fh.seek(0, io.SEEK_END) - start
+    fh.seek(start)
+    try:
+        zf = zipfile.ZipFile(fh)
+    except _READ_ERRORS as e:
+        raise FileFormatError(
+            f"load: {name} is damaged or not a lamina file (not a zip archive: {e})"
+        ) from None
+    with zf:
+        archive = _Archive(zf, size, name)
+        return archive.decode(archive.manifest(), "obj", 0)
+
+
+def load(f: FileLike) -> Any:
+    """Read what ``save`` wrote, from a path or a binary file object.
+
+    Dicts come back as ``OrderedDict``, arrays as writable NumPy arrays of the saved dtype.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the path does not exist.
+    FileFormatError
+        (a ``ValueError``) for a damaged, foreign or newer-version file, naming the file and
+        what is wrong; nothing is allocated beyond what the file itself holds.
+    """
+    if _is_file_object(f, "read"):
+        return _load_stream(f, str(getattr(f, "name", f"<{type(f).__name__}>")))  # type: ignore[arg-type]
+    path = Path(f)
     if not path.exists():
         raise FileNotFoundError(f"load: no such file: {path}")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not hasattr(archive, "files") or _MANIFEST not in archive.files:
-                raise ValueError(f"load: {path} is not a lamina file (no {_MANIFEST} manifest)")
-            manifest = json.loads(archive[_MANIFEST].tobytes().decode())
-            if manifest.get("format") != "lamina" or manifest.get("version") != _VERSION:
-                raise ValueError(f"load: {path} has an unknown format or version")
-            return _decode(manifest["tree"], archive)
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError, json.JSONDecodeError) as e:
-        raise ValueError(f"load: {path} is damaged or not a lamina file ({e})") from None
-    except ValueError as e:
-        if str(e).startswith("load:"):
-            raise
-        raise ValueError(f"load: {path} is damaged or not a lamina file ({e})") from None
+    if path.is_dir():
+        raise FileFormatError(f"load: {path} is a directory, not a lamina file")
+    with open(path, "rb") as fh:
+        return _load_stream(fh, str(path))
