@@ -20,6 +20,7 @@ from lamina.autodiff import (
     grad,
     gradcheck,
     gradgradcheck,
+    inference_mode,
     is_grad_enabled,
     jacobian,
     manual_seed,
@@ -34,42 +35,70 @@ from lamina.ops import (
     abs,
     argmax,
     argmin,
+    argsort,
+    bmm,
     cat,
     chunk,
     clamp,
     clip,
+    clone,
+    cos,
+    cumsum,
+    einsum,
+    eq,
     exp,
     flatten,
     gather,
+    ge,
+    gt,
+    le,
     log,
     log1p,
     logsumexp,
+    lt,
+    masked_fill,
     matmul,
     max,
     maximum,
     mean,
     min,
     minimum,
+    mm,
+    narrow,
+    ne,
     permute,
+    pow,
     reshape,
+    roll,
     sigmoid,
+    sin,
+    sort,
     split,
     sqrt,
     squeeze,
     stack,
     std,
     sum,
+    t,
     tanh,
+    topk,
     transpose,
+    tril,
+    triu,
     unsqueeze,
     var,
     where,
 )
+from lamina.ops.linalg import norm  # (lamina.ops.norm is the module of batch_norm, layer_norm)
 from lamina.ops.creation import (
     arange,
+    as_tensor,
     empty,
     eye,
+    from_numpy,
     full,
+    linspace,
+    logspace,
     ones,
     ones_like,
     rand,
@@ -92,10 +121,38 @@ from lamina.serialization import load, save
 if os.environ.get("LAMINA_KEEP_FREED_MEMORY", "1") != "0":  # see lamina.memory
     keep_freed_memory()
 
+# dtypes, with PyTorch's names too (lamina.float is float32, as torch.float is)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
+float16 = np.dtype(np.float16)  # named so that it can be refused clearly
 int64 = np.dtype(np.int64)
+int32 = np.dtype(np.int32)
+int16 = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
+float = float32  # noqa: A001 (these shadow builtins in this module only, after all uses)
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+bool = bool_  # noqa: A001
+
+# Sub-packages reachable as attributes after ``import lamina``, imported on first use (PEP 562)
+_SUBPACKAGES = frozenset(
+    {
+        "accelerator", "autodiff", "backends", "classic", "cuda", "data", "datasets",
+        "distributions", "metrics", "models", "nn", "ops", "optim", "text", "training", "utils",
+    }
+)  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"lamina.{name}")
+    raise AttributeError(f"module 'lamina' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
@@ -111,4 +168,11 @@ __all__ = [
     # random sampling
     "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
     "randperm",
+    # everyday functions (PyTorch names)
+    "argsort", "as_tensor", "bmm", "clone", "cos", "cumsum", "einsum", "eq", "from_numpy", "ge",
+    "gt", "inference_mode", "le", "linspace", "logspace", "lt", "masked_fill", "mm", "narrow",
+    "ne", "norm", "pow", "roll", "sin", "sort", "t", "topk", "tril", "triu",
+]  # fmt: skip
+__all__ += [
+    "bool", "double", "float", "float16", "half", "int", "int8", "int16", "int32", "long", "uint8",
 ]  # fmt: skip

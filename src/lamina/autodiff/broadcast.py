@@ -36,7 +36,7 @@ class SumTo(Function):
         return y.reshape(shape) if lead else y
 
     def backward(ctx, g: Tensor) -> Tensor:
-        return broadcast_to(g, ctx.inputs[0].shape)
+        return broadcast_to(g, ctx.input_shapes[0])
 
 
 class BroadcastTo(Function):

@@ -37,7 +37,8 @@ def backward(
     pending: dict[Function, Tensor] = {}
     heap: list[tuple[int, int, Function]] = []
     for root, g in zip(roots, grads):
-        _send(root, g, pending, heap, wanted, captured)
+        if root.requires_grad:
+            _send(root, root._ctx, g, pending, heap, wanted, captured)
     done: list[Function] = []
     with grad_mode.set_grad_enabled(create_graph):
         while heap:
@@ -48,16 +49,18 @@ def backward(
                     f"backward: the graph through {type(fn).__name__} was already freed by an "
                     "earlier backward; call backward(retain_graph=True) the first time"
                 )
-            out = fn.output()
+            out = fn._output()
             if out is not None and wanted is not None and id(out) in wanted:
                 captured[wanted[id(out)]] = g
             input_grads = fn.backward(g)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
-            for t, needs, gi in zip(fn.inputs, fn.needs_input_grad, input_grads):
+            for t, parent, needs, gi in zip(
+                fn._inputs, fn.parents, fn.needs_input_grad, input_grads
+            ):
                 if needs and gi is not None:
-                    gi = _fit_shape(fn, t, gi)
-                    _send(t, gi, pending, heap, wanted, captured)
+                    gi = _fit(fn, t, gi)
+                    _send(t, parent, gi, pending, heap, wanted, captured)
             done.append(fn)
     if not retain_graph:
         for fn in done:
@@ -103,11 +106,12 @@ def _implicit_grad(owner: str, out: Tensor, ones_like: object) -> Tensor:
     return ones_like(out)  # type: ignore[operator]
 
 
-def _send(t, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
-    """Hand gradient ``g`` to tensor ``t``: its producer's queue, a capture, or ``.grad``."""
-    if not t.requires_grad:
-        return
-    fn = t._ctx
+def _send(t, fn, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
+    """Hand gradient ``g`` to tensor ``t``: its producer ``fn``'s queue, a capture, or ``.grad``.
+
+    ``fn`` is the producer recorded when ``t`` was used, not ``t._ctx`` now: an in-place
+    operation since then has made ``t`` the output of a newer node.
+    """
     if fn is None:
         if wanted is None:
             t.grad = g if t.grad is None else t.grad + g
@@ -122,8 +126,12 @@ def _send(t, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-unt
         heapq.heappush(heap, (-fn.generation, id(fn), fn))
 
 
-def _fit_shape(fn: Function, t: Tensor, g: Tensor) -> Tensor:
-    """Sum a broadcast gradient back to its input's shape: the only place this is done."""
+def _fit(fn: Function, t: Tensor, g: Tensor) -> Tensor:
+    """Fit a gradient to its input: summed back from a broadcast (the only place this is
+    done), and in the input's dtype (a float32 input used in float64 maths gets a float32
+    gradient, as in PyTorch)."""
+    if g.dtype != t.dtype and t.dtype.kind == "f":
+        g = g.to(t.dtype)
     if g.shape == t.shape:
         return g
     if not is_broadcast_of(g.shape, t.shape):

@@ -22,13 +22,17 @@ class Function:
     ``backward(ctx, grad)`` on Tensors (so a backward is itself differentiable). ``ctx`` is the
     node of the graph: ``ctx.inputs`` are the input Tensors, ``ctx.output()`` the output
     Tensor (a weak reference), ``ctx.needs_input_grad`` says which inputs want a gradient and
-    ``ctx.xp`` is the array module. Masks and indices are saved on ``ctx`` as plain arrays.
-    ``backward`` returns one gradient (or None) per input; the engine sums any gradient that
-    is a broadcast of its input back to the input's shape.
+    ``ctx.xp`` is the array module. Masks, indices and shapes are saved on ``ctx`` as plain
+    values in ``forward``. ``backward`` returns one gradient (or None) per input; the engine
+    sums any gradient that is a broadcast of its input back to the input's shape.
+
+    Reading ``ctx.inputs`` or ``ctx.output()`` in ``backward`` checks that those tensors were
+    not modified in place since the forward (each Tensor counts its in-place changes in
+    ``_version``); a backward that needs only the inputs' shapes reads ``ctx.input_shapes``.
     """
 
-    inputs: tuple[Tensor, ...]
     needs_input_grad: tuple[bool, ...]
+    parents: tuple[Function | None, ...]
     xp: ModuleType
     generation: int
     released: bool = False
@@ -56,14 +60,41 @@ class Function:
         if grad_mode._grad_enabled:
             needs = tuple([t.requires_grad for t in inputs])
             if True in needs:
-                ctx.inputs = inputs
+                ctx._inputs = inputs
+                ctx._versions = tuple([t._version for t in inputs])
+                ctx.parents = tuple([t._ctx for t in inputs])
                 ctx.needs_input_grad = needs
                 ctx.generation = max([t._generation for t in inputs])
-                ctx.output = weakref.ref(out)
+                ctx._set_output(out)
                 out.requires_grad = True
                 out._ctx = ctx
                 out._generation = ctx.generation + 1
         return out
+
+    @property
+    def inputs(ctx) -> tuple[Tensor, ...]:
+        """The input Tensors, checked to be unmodified since the forward."""
+        for i, (t, version) in enumerate(zip(ctx._inputs, ctx._versions)):
+            if t._version != version:
+                _modified(ctx, f"input {i}", t, version)
+        return ctx._inputs
+
+    @property
+    def input_shapes(ctx) -> tuple[tuple[int, ...], ...]:
+        """The inputs' shapes (for a backward that needs no values: in-place ops keep shapes)."""
+        return tuple([t.shape for t in ctx._inputs])
+
+    def output(ctx) -> Tensor | None:
+        """The output Tensor (None once it is gone), checked to be unmodified since the forward."""
+        out = ctx._output()
+        if out is not None and out._version != ctx._output_version:
+            _modified(ctx, "the output", out, ctx._output_version)
+        return out
+
+    def _set_output(ctx, out: Tensor) -> None:
+        """Make ``out`` (at its current version) this node's output."""
+        ctx._output = weakref.ref(out)
+        ctx._output_version = out._version
 
     def release(ctx) -> None:
         """Drop everything saved for backward; a later backward through this node fails."""
@@ -73,6 +104,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+def _modified(ctx: Function, which: str, t: Tensor, version: int) -> None:
+    raise RuntimeError(
+        f"backward: {which} of {type(ctx).__name__} (a tensor of shape {t.shape}) was modified "
+        f"by an in-place operation after it was used (it is at version {t._version}, the "
+        f"forward saw version {version}); clone it before changing it, or change it out of "
+        "place"
+    )
 
 
 def _all_numpy(arrays: list[Any]) -> bool:

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from lamina.autodiff import engine, grad_mode
+from lamina.autodiff.device import _TYPES as _DEVICE_TYPES
+from lamina.autodiff.device import check_device, cpu, device
+from lamina.autodiff.dtypes import check_dtype
 
 if TYPE_CHECKING:
     from lamina.autodiff.function import Function
@@ -78,6 +81,7 @@ class Tensor:
         self.grad: Tensor | None = None
         self._ctx: Function | None = None
         self._generation = 0
+        self._version = 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -87,6 +91,7 @@ class Tensor:
         """Wrap an array the library computed (no conversion, no graph)."""
         t = cls.__new__(cls)
         t.data, t.grad, t._ctx, t._generation, t.requires_grad = data, None, None, 0, False
+        t._version = 0
         return t
 
     # ----------------------------------------------------------------- properties
@@ -173,9 +178,43 @@ class Tensor:
     def tolist(self) -> Any:
         return self.data.tolist()
 
-    def to(self, dtype: Any) -> Tensor:
-        """Convert to ``dtype`` (differentiable for float to float)."""
-        return _ops().cast(self, np.dtype(dtype))
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor in another dtype and/or on another device, like ``torch.Tensor.to``.
+
+        Takes ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (its dtype)
+        and the keywords ``dtype``, ``device``, ``copy``, ``non_blocking`` (accepted). The CPU
+        is the one device lamina computes on. Returns ``self`` when nothing changes (unless
+        ``copy=True``); a float-to-float conversion is differentiable.
+        """
+        where, dtype, copy = _to_arguments(args, kwargs)
+        check_device("Tensor.to", where)
+        if dtype is not None and dtype != self.dtype:
+            return _ops().cast(self, dtype)
+        return _ops().clone(self) if copy else self
+
+    def type(self, dtype: Any = None) -> Any:
+        """The dtype's name with no argument (``'lamina.float32'``), else ``to(dtype)``."""
+        if dtype is None:
+            return f"lamina.{self.dtype}"
+        return self.to(check_dtype("Tensor.type", dtype))
+
+    def cpu(self) -> Tensor:
+        """This tensor (lamina's tensors live on the CPU)."""
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """Refused: lamina computes on the CPU only."""
+        check_device("Tensor.cuda", "cuda" if device is None else device)
+        return self
+
+    @property
+    def device(self) -> device:
+        """``device(type='cpu')``: where the data lives."""
+        return cpu
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
 
     def float(self) -> Tensor:
         return self.to(np.float32)
@@ -183,8 +222,17 @@ class Tensor:
     def double(self) -> Tensor:
         return self.to(np.float64)
 
+    def half(self) -> Tensor:
+        return self.to(check_dtype("Tensor.half", np.float16))
+
     def long(self) -> Tensor:
         return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)
@@ -280,6 +328,65 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops().getitem(self, index)
+
+    # ----------------------------------------------------------------- in place
+    # PyTorch's rules (see lamina.ops.inplace): written into the array when nothing is
+    # recorded, refused on a leaf that requires grad, else recorded as an op of the graph.
+    def __setitem__(self, index: Any, value: TensorLike) -> None:
+        _ops().inplace.setitem(self, index, value)
+
+    def __iadd__(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.add_(self, other)
+
+    def __isub__(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.sub_(self, other)
+
+    def __imul__(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.mul_(self, other)
+
+    def __itruediv__(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.div_(self, other)
+
+    def __ipow__(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.pow_(self, other)
+
+    def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        return _ops().inplace.add_(self, other, alpha)
+
+    def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        return _ops().inplace.sub_(self, other, alpha)
+
+    def mul_(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.mul_(self, other)
+
+    def div_(self, other: TensorLike) -> Tensor:
+        return _ops().inplace.div_(self, other)
+
+    def pow_(self, exponent: TensorLike) -> Tensor:
+        return _ops().inplace.pow_(self, exponent)
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return _ops().inplace.clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask: TensorLike, value: TensorLike) -> Tensor:
+        return _ops().inplace.masked_fill_(self, mask, value)
+
+    def copy_(self, src: TensorLike, non_blocking: bool = False) -> Tensor:
+        return _ops().inplace.copy_(self, src)
+
+    def fill_(self, value: TensorLike) -> Tensor:
+        return _ops().inplace.fill_(self, value)
+
+    def zero_(self) -> Tensor:
+        return _ops().inplace.zero_(self)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _ops().inplace.uniform_(self, a, b, generator=generator)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _ops().inplace.normal_(self, mean, std, generator=generator)
 
     # ----------------------------------------------------------------- methods
     # Each method calls the op of the same name in ``lamina.ops``, where its docstring lives.
@@ -399,6 +506,137 @@ class Tensor:
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         return _ops().split(self, split_size_or_sections, dim)
 
+    # ------ everyday methods (PyTorch names)
+    def mm(self, other: TensorLike) -> Tensor:
+        return _ops().mm(self, other)
+
+    def bmm(self, other: TensorLike) -> Tensor:
+        return _ops().bmm(self, other)
+
+    def eq(self, other: TensorLike) -> Tensor:
+        return _ops().eq(self, other)
+
+    def ne(self, other: TensorLike) -> Tensor:
+        return _ops().ne(self, other)
+
+    def lt(self, other: TensorLike) -> Tensor:
+        return _ops().lt(self, other)
+
+    def le(self, other: TensorLike) -> Tensor:
+        return _ops().le(self, other)
+
+    def gt(self, other: TensorLike) -> Tensor:
+        return _ops().gt(self, other)
+
+    def ge(self, other: TensorLike) -> Tensor:
+        return _ops().ge(self, other)
+
+    def contiguous(self) -> Tensor:
+        return _ops().contiguous(self)
+
+    def clone(self) -> Tensor:
+        return _ops().clone(self)
+
+    def new_zeros(self, *size: Any, **kw: Any) -> Tensor:
+        return _ops().new_zeros(self, *size, **kw)
+
+    def new_ones(self, *size: Any, **kw: Any) -> Tensor:
+        return _ops().new_ones(self, *size, **kw)
+
+    def new_empty(self, *size: Any, **kw: Any) -> Tensor:
+        return _ops().new_empty(self, *size, **kw)
+
+    def new_full(self, size: Any, fill_value: float, **kw: Any) -> Tensor:
+        return _ops().new_full(self, size, fill_value, **kw)
+
+    def new_tensor(self, data: Any, **kw: Any) -> Tensor:
+        return _ops().new_tensor(self, data, **kw)
+
+    def sin(self) -> Tensor:
+        return _ops().sin(self)
+
+    def cos(self) -> Tensor:
+        return _ops().cos(self)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops().linalg.norm(self, p, dim, keepdim)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _ops().tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _ops().triu(self, diagonal)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _ops().roll(self, shifts, dims)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return _ops().repeat(self, *sizes)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return _ops().narrow(self, dim, start, length)
+
+    def t(self) -> Tensor:
+        return _ops().t(self)
+
+    def masked_fill(self, mask: TensorLike, value: Any) -> Tensor:
+        return _ops().masked_fill(self, mask, value)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _ops().topk(self, k, dim, largest, sorted)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return _ops().sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return _ops().argsort(self, dim, descending, stable=stable)
+
+    def cumsum(self, dim: int, dtype: Any = None) -> Tensor:
+        return _ops().cumsum(self, dim, dtype=dtype)
+
+    def __format__(self, spec: str) -> str:
+        """One-element tensors format as their value (``f"{loss:.3f}"``), others as repr."""
+        if self.data.size == 1:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string {spec!r} for a tensor of shape {self.shape}")
+        return str(self)
+
+    def __index__(self) -> int:
+        """An integer one-element tensor as an index (``range(n)``, ``xs[i]``), as in PyTorch."""
+        if self.data.size != 1 or self.dtype.kind not in "iub":
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index, "
+                f"got dtype {self.dtype} and shape {self.shape}"
+            )
+        return int(self.data.item())
+
+
+def _to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, bool]:
+    """(device, dtype, copy) from ``Tensor.to``'s or ``Module.to``'s PyTorch-style arguments."""
+    unknown = set(kwargs) - {"device", "dtype", "copy", "non_blocking", "memory_format"}
+    if unknown:
+        raise TypeError(f"to: unexpected keyword arguments {sorted(unknown)}")
+    if len(args) > 2:
+        raise TypeError(f"to: expected at most 2 positional arguments, got {len(args)}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif _names_device(a):
+            where = a
+        else:
+            dtype = a
+    if dtype is not None:
+        dtype = check_dtype("to", dtype)
+    return where, dtype, bool(kwargs.get("copy", False))
+
+
+def _names_device(a: Any) -> bool:
+    if isinstance(a, str):
+        return a.partition(":")[0] in _DEVICE_TYPES
+    return isinstance(a, (device, int)) and not isinstance(a, bool)
+
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     """Return ``data`` as a Tensor; Python scalars take ``dtype`` (their partner's dtype)."""
@@ -415,8 +653,9 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     return Tensor(data)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Make a leaf tensor from ``data`` (a copy of it), like ``torch.tensor``."""
+    check_device("tensor", device)
     if isinstance(data, Tensor):
         data = data.data
     t = Tensor(np.array(data, copy=True) if isinstance(data, np.ndarray) else data, dtype=dtype)

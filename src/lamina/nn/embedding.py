@@ -32,7 +32,7 @@ class _Lookup(Function):
         return weight[ids]
 
     def backward(ctx, g):
-        shape = ctx.inputs[0].shape
+        shape = ctx.input_shapes[0]
         if is_grad_enabled():
             return index_add(g, ctx.ids, shape)
         rows, dim = shape

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lamina.autodiff.tensor import Tensor
+from lamina.autodiff.device import check_device
+from lamina.autodiff.tensor import Tensor, _to_arguments
 from lamina.nn.parameter import Buffer, Parameter
 
 __all__ = ["IncompatibleKeys", "Module", "StateDictError"]
@@ -184,13 +185,35 @@ class Module:
             else:
                 p.grad = Tensor._wrap(np.zeros_like(p.data))
 
-    def to(self, dtype: Any) -> Module:
-        """Convert every float parameter and buffer to ``dtype`` in place; return self."""
-        dt = np.dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert every float parameter and buffer in place; return self.
+
+        Takes ``torch.nn.Module.to``'s arguments: ``to(dtype)``, ``to(device)``,
+        ``to(device, dtype)``, ``to(tensor)``, keywords ``device``, ``dtype``,
+        ``non_blocking``. The parameters stay the same objects (an optimizer built before
+        keeps working); the CPU is the one device lamina computes on.
+        """
+        where, dt, _ = _to_arguments(args, kwargs)
+        check_device(f"{type(self).__name__}.to", where)
+        if dt is None:
+            return self
+        if dt.kind != "f":
+            raise TypeError(
+                f"{type(self).__name__}.to: only float dtypes can be given to a module, got {dt}"
+            )
         for t in [*self.parameters(), *self.buffers()]:
-            if t.data.dtype.kind == "f":
+            if t.data.dtype.kind == "f" and t.data.dtype != dt:
                 t.data = t.data.astype(dt)
                 t.grad = None
+        return self
+
+    def cpu(self) -> Module:
+        """This module (lamina computes on the CPU)."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused: lamina computes on the CPU only."""
+        check_device(f"{type(self).__name__}.cuda", "cuda" if device is None else device)
         return self
 
     def float(self) -> Module:
@@ -198,6 +221,9 @@ class Module:
 
     def double(self) -> Module:
         return self.to(np.float64)
+
+    def half(self) -> Module:
+        return self.to(np.float16)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module (children first) and on self, like PyTorch."""

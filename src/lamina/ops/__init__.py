@@ -14,6 +14,9 @@ from lamina.ops.activation import (
 )
 from lamina.ops.compare import eq, ge, gt, le, lt, ne
 from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from lamina.ops.creation import new_empty, new_full, new_ones, new_tensor, new_zeros
+from lamina.ops.dropout import dropout2d
+from lamina.ops.einsum import einsum
 from lamina.ops.elementwise import (
     abs,
     add,
@@ -37,8 +40,12 @@ from lamina.ops.elementwise import (
     tanh,
     where,
 )
+from lamina.ops import inplace
 from lamina.ops.index import gather, getitem, index_add
-from lamina.ops.linalg import matmul
+from lamina.ops.inplace import index_put
+from lamina.ops.interpolate import interpolate
+from lamina.ops.layout import clone, contiguous, narrow, repeat, roll, t
+from lamina.ops.linalg import bmm, matmul, mm
 from lamina.ops.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -49,7 +56,9 @@ from lamina.ops.loss import (
     pairwise_distance,
     triplet_margin_loss,
 )
-from lamina.ops.norm import batch_norm, layer_norm
+from lamina.ops.loss_pointwise import huber_loss, kl_div, smooth_l1_loss
+from lamina.ops.mask import masked_fill, tril, triu
+from lamina.ops.norm import batch_norm, group_norm, instance_norm, layer_norm
 from lamina.ops.pool import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -73,7 +82,7 @@ from lamina.ops.random import (
     randn_like,
     randperm,
 )
-from lamina.ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from lamina.ops.reduce import argmax, argmin, cumsum, logsumexp, max, mean, min, std, sum, var
 from lamina.ops.rnn import lstm_scan
 from lamina.ops.shape import (
     broadcast_to,
@@ -91,6 +100,8 @@ from lamina.ops.shape import (
     transpose,
     unsqueeze,
 )
+from lamina.ops.sort import argsort, sort, topk
+from lamina.ops.trig import cos, sin
 
 clamp = clip
 concatenate = cat
@@ -99,16 +110,24 @@ __all__ = [
     "abs", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "add", "argmax", "argmin", "avg_pool1d",
     "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "broadcast_to", "cast", "cat", "chunk", "clamp", "clip", "concatenate", "conv1d", "conv2d",
-    "conv_transpose1d", "conv_transpose2d", "cross_entropy", "div", "dropout", "elu", "eq", "exp",
-    "expand", "flatten", "gather", "ge", "getitem", "global_avg_pool2d", "gt", "index_add",
+    "conv_transpose1d", "conv_transpose2d", "cross_entropy", "div", "dropout", "dropout2d", "elu",
+    "eq", "exp", "expand", "flatten", "gather", "ge", "getitem", "global_avg_pool2d", "group_norm",
+    "gt", "huber_loss", "index_add", "instance_norm", "interpolate", "kl_div",
     "l1_loss", "l2_pool1d", "l2_pool2d", "layer_norm", "le", "leaky_relu", "linear", "log",
     "log1p", "log_softmax", "logsumexp", "lp_pool1d", "lp_pool2d", "lstm_scan", "lt", "matmul",
     "max", "max_pool1d", "max_pool2d", "maximum", "mean", "min", "minimum", "mse_loss", "mul",
     "ne", "neg", "nll_loss", "pad", "pairwise_distance", "permute", "pow", "relu", "reshape",
-    "sigmoid", "sign", "softmax", "softplus", "split", "sqrt", "square", "squeeze", "stack", "std",
+    "sigmoid", "sign", "smooth_l1_loss", "softmax", "softplus", "split", "sqrt", "square",
+    "squeeze", "stack", "std",
     "sub", "sum", "sum_to", "tanh", "transpose", "triplet_margin_loss", "unsqueeze", "var",
     "where",
     # random sampling (PyTorch names; lamina's default generator or generator=)
     "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
     "randperm",
+    # in place (PyTorch's rules): the module, and the out-of-place x[index] = v
+    "index_put", "inplace",
+    # everyday functions (PyTorch names)
+    "argsort", "bmm", "clone", "contiguous", "cos", "cumsum", "einsum", "masked_fill", "mm",
+    "narrow", "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "repeat",
+    "roll", "sin", "sort", "t", "topk", "tril", "triu",
 ]  # fmt: skip

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lamina.autodiff import grad_mode
+from lamina.autodiff.dtypes import result_type
 from lamina.autodiff.function import Function
 from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
@@ -21,10 +23,38 @@ def _const(array: np.ndarray) -> Tensor:
 
 
 def _binary(owner: str, fn: type[Function], a: TensorLike, b: TensorLike) -> Tensor:
+    a, b = promote(a, b)
     sa, sb = getattr(a, "shape", ()), getattr(b, "shape", ())
     if sa != sb and not isinstance(a, (int, float)) and not isinstance(b, (int, float)):
         broadcast_shape(owner, tuple(sa), tuple(np.shape(b) if sb == () else sb))
     return fn.apply(a, b)
+
+
+def promote(a: TensorLike, b: TensorLike) -> tuple[TensorLike, TensorLike]:
+    """``a`` and ``b`` in the dtype PyTorch gives their result (``autodiff.dtypes``).
+
+    A Python number never widens a float tensor, so that common case is left to
+    ``Function.apply``, which gives the number its partner's dtype.
+    """
+    da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+    if da is not None and da == db:
+        return a, b
+    if (da is not None and da.kind == "f" and _is_number(b)) or (
+        db is not None and db.kind == "f" and _is_number(a)
+    ):
+        return a, b
+    dt = result_type(a, b)
+    return _in_dtype(a, dt), _in_dtype(b, dt)
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_))
+
+
+def _in_dtype(x: TensorLike, dt: np.dtype) -> Tensor:
+    if isinstance(x, Tensor):
+        return x if x.dtype == dt else cast(x, dt)
+    return Tensor._wrap(np.asarray(x, dtype=dt))
 
 
 class Add(Function):
@@ -257,10 +287,11 @@ class Cast(Function):
     """y = x converted to another dtype.  dx = g converted back."""
 
     def forward(ctx, x, dtype):
+        ctx.from_dtype = x.dtype
         return x.astype(dtype)
 
     def backward(ctx, g):
-        return cast(g, ctx.inputs[0].dtype)
+        return cast(g, ctx.from_dtype)
 
 
 def add(a: TensorLike, b: TensorLike) -> Tensor:
@@ -280,6 +311,10 @@ def mul(a: TensorLike, b: TensorLike) -> Tensor:
 
 def div(a: TensorLike, b: TensorLike) -> Tensor:
     """Elementwise true division with broadcasting."""
+    a, b = promote(a, b)
+    if getattr(a, "dtype", np.dtype(np.float64)).kind != "f":  # true division, as in PyTorch
+        dt = grad_mode.get_default_dtype()
+        a, b = _in_dtype(a, dt), _in_dtype(b, dt)
     return _binary("div", Div, a, b)
 
 
@@ -291,6 +326,8 @@ def neg(x: TensorLike) -> Tensor:
 def pow(a: TensorLike, b: TensorLike) -> Tensor:
     """Elementwise power; a Python-number exponent takes the cheaper constant rule."""
     if isinstance(b, (int, float)) and not isinstance(b, bool) and isinstance(a, Tensor):
+        if isinstance(b, float) and a.dtype.kind != "f":
+            a = cast(a, grad_mode.get_default_dtype())
         return PowScalar.apply(a, exponent=b)
     return _binary("pow", Pow, a, b)
 
@@ -366,6 +403,7 @@ def minimum(a: TensorLike, b: TensorLike) -> Tensor:
 
 def where(condition: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
     """Pick from ``a`` where ``condition`` holds and from ``b`` elsewhere (broadcasting)."""
+    a, b = promote(a, b)
     shapes = [tuple(np.shape(getattr(v, "data", v))) for v in (condition, a, b)]
     broadcast_shape("where", *shapes)
     return Where.apply(condition, a, b)

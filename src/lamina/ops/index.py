@@ -22,7 +22,7 @@ class GetItem(Function):
         return x[index]
 
     def backward(ctx, g):
-        return index_add(g, ctx.index, ctx.inputs[0].shape)
+        return index_add(g, ctx.index, ctx.input_shapes[0])
 
 
 class IndexAdd(Function):

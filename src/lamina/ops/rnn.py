@@ -176,7 +176,7 @@ class LSTMScan(Function):
         dw = dz.T @ u[:steps].reshape(dz.shape[0], -1)  # [dw_hh | dw_ih]
         wrap = Tensor._wrap
         dw_ih, dw_hh = wrap(np.ascontiguousarray(dw[:, hid:])), wrap(dw[:, :hid].copy())
-        n_biases = len(ctx.inputs) - 5
+        n_biases = len(ctx.needs_input_grad) - 5
         db = dz.sum(axis=0) if n_biases else None  # the same for b_ih and b_hh: summed once
         dbs = [wrap(db if k == 0 else db.copy()) for k in range(n_biases)]
         return (None if dx is None else wrap(dx)), wrap(dh), wrap(dc), dw_ih, dw_hh, *dbs

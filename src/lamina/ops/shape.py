@@ -13,6 +13,7 @@ from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
 from lamina.ops._shapes import normalize_dim, resolve_reshape, shape_arg
+from lamina.ops.index import getitem
 
 __all__ = [
     "broadcast_to", "cat", "chunk", "expand", "flatten", "pad", "permute", "reshape", "split",
@@ -27,7 +28,7 @@ class Reshape(Function):
         return x.reshape(shape)
 
     def backward(ctx, g):
-        return reshape(g, ctx.inputs[0].shape)
+        return reshape(g, ctx.input_shapes[0])
 
 
 class Permute(Function):
@@ -49,7 +50,7 @@ class Cat(Function):
         return ctx.xp.concatenate(xs, axis=dim)
 
     def backward(ctx, g):
-        bounds = np.cumsum([0] + [t.shape[ctx.dim] for t in ctx.inputs])
+        bounds = np.cumsum([0] + [s[ctx.dim] for s in ctx.input_shapes])
         lead = (slice(None),) * ctx.dim
         return tuple(
             g[(*lead, slice(int(a), int(b)))] if needs else None
@@ -194,15 +195,59 @@ def chunk(x: TensorLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     return split(x, max(1, -(-n // chunks)), dim)
 
 
-def pad(x: TensorLike, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
-    """Pad with a constant; ``pad`` lists (before, after) pairs from the last dim backwards."""
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def _pad_source(mode: str, n: int, before: int, after: int) -> np.ndarray:
+    """For each position of the padded dim, the input position it copies (i = j - before).
+
+    reflect: -i before the start, 2*(n - 1) - i past the end (the edge is not repeated);
+    replicate: i clipped to [0, n - 1]; circular: i mod n.
+    """
+    i = np.arange(-before, n + after)
+    if mode == "reflect":
+        i = np.abs(i)
+        return np.where(i > n - 1, 2 * (n - 1) - i, i)
+    if mode == "replicate":
+        return np.clip(i, 0, n - 1)
+    return i % n
+
+
+def pad(
+    x: TensorLike, pad: Sequence[int], mode: str = "constant", value: float | None = None
+) -> Tensor:
+    """Pad the trailing dims; ``pad`` lists (before, after) pairs from the last dim backwards.
+
+    mode "constant" fills with ``value`` (0 by default); "reflect" mirrors the input about
+    its edge (x[1], x[0] | x[0], x[1], ...), "replicate" repeats the edge value, "circular"
+    wraps around. The non-constant modes gather input positions with ``getitem``, so their
+    gradient sums over every copy of an element (and is differentiable again).
+    """
     x = as_tensor(x)
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    if mode not in _PAD_MODES:
+        choices = ", ".join(repr(m) for m in _PAD_MODES)
+        raise ValueError(f"pad: mode must be one of {choices}, got {mode!r}")
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ShapeError(f"pad: expected pairs for at most {x.ndim} dims, got {tuple(pad)}")
     if any(p < 0 for p in pad):
         raise ValueError(f"pad: negative padding {tuple(pad)} is not supported")
     pairs = [(0, 0)] * (x.ndim - len(pad) // 2)
     pairs += [(int(pad[i]), int(pad[i + 1])) for i in range(len(pad) - 2, -1, -2)]
-    return Pad.apply(x, widths=tuple(pairs), value=value)
+    if mode == "constant":
+        return Pad.apply(x, widths=tuple(pairs), value=0.0 if value is None else value)
+    if value not in (None, 0, 0.0):
+        raise ValueError(f"pad: value is only used with mode='constant', got mode={mode!r}")
+    for d, (a, b) in enumerate(pairs):
+        if a == b == 0:
+            continue
+        n = x.shape[d]
+        # reflect needs a mirror image of every padded position, circular at most one wrap
+        limit = {"reflect": n - 1, "circular": n}.get(mode, a + b)
+        if a > limit or b > limit or n == 0:
+            relation = "less than" if mode == "reflect" else "at most"
+            raise ShapeError(
+                f"pad: {mode} padding must be {relation} the size of the dim it pads, got "
+                f"padding {(a, b)} for dim {d} of size {n} (input {x.shape})"
+            )
+        x = getitem(x, (*(slice(None),) * d, _pad_source(mode, n, a, b)))
+    return x
