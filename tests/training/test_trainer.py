@@ -194,3 +194,58 @@ def test_resume_after_epoch_3_of_6_is_bit_exact(
     ):
         np.testing.assert_array_equal(a, b, err_msg=name)
     assert straight.history.history == resumed.history.history
+
+
+def test_fit_refuses_empty_data_and_bad_counts(iris: tuple[np.ndarray, ...]) -> None:
+    xtr, ytr, xte, yte = iris
+    trainer = make_trainer()
+    with pytest.raises(ValueError, match="Trainer.fit: the training data has no samples"):
+        trainer.fit((xtr[:0], ytr[:0]), 2)
+    for bad in (-1, 0, 1.5, True):
+        with pytest.raises(
+            ValueError, match=f"Trainer.fit: epochs must be a positive integer, got {bad!r}"
+        ):
+            trainer.fit((xtr, ytr), bad)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+        trainer.fit((xtr, ytr), 1, batch_size=0)
+    with pytest.raises(ValueError, match="steps_per_epoch must be a positive integer, got -2"):
+        trainer.fit((xtr, ytr), 1, steps_per_epoch=-2)
+    with pytest.raises(ValueError, match="as_loader: x has 10 samples but y has 9"):
+        trainer.fit((xtr[:10], ytr[:9]), 1)
+    with pytest.raises(ValueError, match="Trainer.evaluate: the data has no samples"):
+        trainer.evaluate((xte[:0], yte[:0]))
+    with pytest.raises(ValueError, match="Trainer.predict: the input has no samples"):
+        trainer.predict(xte[:0])
+    assert len(trainer.history) == 0
+
+
+def test_keras_model_takes_any_float_dtype_alike_in_fit_evaluate_predict(
+    iris: tuple[np.ndarray, ...],
+) -> None:
+    xtr, ytr, xte, yte = iris
+    results = {}
+    for dtype in (np.float16, np.float32, np.float64):
+        L.manual_seed(0)
+        model = Model(MLP((4, 16, 3)))
+        model.compile("adam", "cross_entropy", metrics=["accuracy"], lr=0.05)
+        xt = xtr.astype(np.float64).astype(dtype)
+        model.fit(xt, ytr, epochs=3, batch_size=16, seed=0, verbose=0,
+                  validation_data=(xte.astype(dtype), yte))  # fmt: skip
+        scores = model.predict(xte.astype(dtype))
+        assert scores.dtype == np.float32
+        results[dtype] = (model.evaluate(xte.astype(dtype), yte)["loss"], scores)
+    loss32, scores32 = results[np.float32]
+    loss64, scores64 = results[np.float64]  # float64 inputs are the float32 values, cast back
+    assert loss64 == loss32
+    np.testing.assert_array_equal(scores64, scores32)
+    assert np.isfinite(results[np.float16][0])
+
+
+def test_cast_floats_keeps_integer_targets_and_casts_float_targets() -> None:
+    from lamina.training.trainer import cast_floats
+
+    ids = np.array([0, 2, 1], np.int64)
+    assert cast_floats(ids, np.float32).dtype == np.int64
+    assert cast_floats(np.array([0.5, 1.5]), np.float32).dtype == np.float32
+    assert cast_floats(L.tensor(np.ones(2, np.float64)), np.float32).dtype == np.float32
+    assert cast_floats(np.array([True]), np.float32).dtype == np.bool_

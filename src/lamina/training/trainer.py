@@ -63,6 +63,13 @@ def as_loader(
     return data
 
 
+def _check_not_empty(owner: str, what: str, data: Any) -> None:
+    """Refuse a loader over no samples before iterating it (an epoch of nothing)."""
+    size = getattr(data, "dataset", data)
+    if hasattr(size, "__len__") and len(size) == 0:
+        raise ValueError(f"{owner}: the {what} has no samples")
+
+
 def module_generators(model: Module) -> dict[str, np.random.Generator]:
     """Every NumPy Generator a submodule holds as an attribute (a ``Dropout(rng=...)``).
 
@@ -158,6 +165,7 @@ class Trainer:
             check_positive_int("Trainer.fit", steps_per_epoch=steps_per_epoch)
         dtype = model_dtype(self.model)
         self.train_data = as_loader(train, batch_size, shuffle=True, seed=seed, dtype=dtype)
+        _check_not_empty("Trainer.fit", "training data", self.train_data)
         self._restore_loader()
         validation = (
             as_loader(validation, batch_size, dtype=dtype) if validation is not None else None
@@ -233,6 +241,7 @@ class Trainer:
         """The mean loss and the metrics on ``data``, in evaluation mode, without a graph."""
         check_positive_int("Trainer.evaluate", batch_size=batch_size)
         loader = as_loader(data, batch_size, dtype=model_dtype(self.model))
+        _check_not_empty("Trainer.evaluate", "data", loader)
         was_training = self.model.training
         self.model.eval()
         total, count, outs, ys = 0.0, 0, [], []
