@@ -10,21 +10,25 @@ from lamina.nn.conv import (
     DepthwiseSeparableConv2d,
     SpatiallySeparableConv2d,
 )
-from lamina.nn.dropout import Dropout
+from lamina.nn.dropout import Dropout, Dropout2d
 from lamina.nn.embedding import Embedding
 from lamina.nn.linear import Flatten, Identity, Linear
 from lamina.nn.loss import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
     L1Loss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
     TripletMarginLoss,
 )
 from lamina.nn.module import IncompatibleKeys, Module, StateDictError
-from lamina.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from lamina.nn.norm import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm2d, LayerNorm
 from lamina.nn.packing import PackedSequence, pack_padded_sequence, pad_packed_sequence
+from lamina.nn.padding import ConstantPad2d, ReflectionPad2d, ReplicationPad2d, ZeroPad2d
 from lamina.nn.parameter import Buffer, Parameter
 from lamina.nn.pool import (
     AdaptiveAvgPool1d,
@@ -43,6 +47,7 @@ from lamina.nn.pyramidal import Pyramidal, PyramidalLSTM
 from lamina.nn.recurrent import GRU, LSTM, RNN, RNNBase
 from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
 from lamina.nn.summary import Summary, summary
+from lamina.nn.upsample import Upsample
 
 __all__ = [
     "ELU",
@@ -58,18 +63,24 @@ __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "Buffer",
+    "ConstantPad2d",
     "Conv1d",
     "Conv2d",
     "ConvTranspose2d",
     "CrossEntropyLoss",
     "DepthwiseSeparableConv2d",
     "Dropout",
+    "Dropout2d",
     "Embedding",
     "Flatten",
     "GRUCell",
     "GlobalAvgPool2d",
+    "GroupNorm",
+    "HuberLoss",
     "Identity",
     "IncompatibleKeys",
+    "InstanceNorm2d",
+    "KLDivLoss",
     "L1Loss",
     "L2Pool1d",
     "L2Pool2d",
@@ -94,8 +105,11 @@ __all__ = [
     "RNNBase",
     "RNNCell",
     "ReLU",
+    "ReflectionPad2d",
+    "ReplicationPad2d",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Softplus",
     "SpatiallySeparableConv2d",
@@ -103,6 +117,8 @@ __all__ = [
     "Summary",
     "Tanh",
     "TripletMarginLoss",
+    "Upsample",
+    "ZeroPad2d",
     "functional",
     "init",
     "pack_padded_sequence",

@@ -1,4 +1,9 @@
-"""Activation modules: each wraps the function of the same name in ``lamina.nn.functional``."""
+"""Activation modules: each wraps the function of the same name in ``lamina.nn.functional``.
+
+ReLU, LeakyReLU and ELU accept PyTorch's ``inplace`` argument (positionally too) so that
+PyTorch programs run unchanged; lamina always returns a new tensor with the same values as
+PyTorch's output, and leaves the input as it was (the output is what programs use).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,28 @@ from lamina.ops import elementwise as E
 __all__ = ["ELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Softplus", "Tanh"]
 
 
+def _inplace(module: Module) -> str:
+    return ", inplace=True" if module.inplace else ""
+
+
 class ReLU(Module):
-    """y = max(x, 0)."""
+    """y = max(x, 0).
+
+    Parameters
+    ----------
+    inplace : bool, default=False
+        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
         return E.relu(x)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Sigmoid(Module):
@@ -32,31 +54,45 @@ class Tanh(Module):
 
 
 class LeakyReLU(Module):
-    """y = x if x > 0 else negative_slope * x."""
+    """y = x if x > 0 else negative_slope * x.
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    Parameters
+    ----------
+    negative_slope : float, default=0.01
+    inplace : bool, default=False
+        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+    """
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope, self.inplace = negative_slope, bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
         return A.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + _inplace(self)
 
 
 class ELU(Module):
-    """y = x if x > 0 else alpha * (exp(x) - 1)."""
+    """y = x if x > 0 else alpha * (exp(x) - 1).
 
-    def __init__(self, alpha: float = 1.0) -> None:
+    Parameters
+    ----------
+    alpha : float, default=1.0
+    inplace : bool, default=False
+        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
-        self.alpha = alpha
+        self.alpha, self.inplace = alpha, bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
         return A.elu(x, self.alpha)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return f"alpha={self.alpha}" + _inplace(self)
 
 
 class Softplus(Module):

@@ -8,17 +8,21 @@ from lamina.autodiff.tensor import Tensor, TensorLike
 from lamina.errors import check_in
 from lamina.nn.module import Module
 from lamina.ops import loss as L
+from lamina.ops import loss_pointwise as P
+from lamina.ops._loss_args import REDUCTIONS, check_positive
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "L1Loss", "MSELoss", "NLLLoss",
-    "TripletMarginLoss",
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "HuberLoss", "KLDivLoss", "L1Loss",
+    "MSELoss", "NLLLoss", "SmoothL1Loss", "TripletMarginLoss",
 ]  # fmt: skip
 
 
 class _Loss(Module):
+    _reductions = REDUCTIONS
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        check_in(type(self).__name__, "reduction", reduction, ("mean", "sum", "none"))
+        check_in(type(self).__name__, "reduction", reduction, self._reductions)
         self.reduction = reduction
 
     def extra_repr(self) -> str:
@@ -108,9 +112,52 @@ class TripletMarginLoss(_Loss):
         reduction: str = "mean",
     ) -> None:  # fmt: skip
         super().__init__(reduction)
+        check_positive("TripletMarginLoss", margin=margin, p=p)
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor, **_: Any) -> Tensor:
         return L.triplet_margin_loss(
             anchor, positive, negative, self.margin, self.p, self.eps, self.swap, self.reduction
         )
+
+
+class SmoothL1Loss(_Loss):
+    """l = 0.5 * d**2 / beta if |d| < beta else |d| - 0.5 * beta, d = x - y (beta = 0: L1)."""
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if not beta >= 0:
+            raise ValueError(f"SmoothL1Loss: beta must be >= 0, got {beta}")
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: TensorLike) -> Tensor:
+        return P.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+
+class HuberLoss(_Loss):
+    """l = 0.5 * d**2 if |d| < delta else delta * (|d| - 0.5 * delta), d = x - y."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        check_positive("HuberLoss", delta=delta)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: TensorLike) -> Tensor:
+        return P.huber_loss(input, target, self.reduction, self.delta)
+
+
+class KLDivLoss(_Loss):
+    """l = y * (log(y) - x) for log-probabilities x (log_target: exp(y) * (y - x)).
+
+    ``reduction="batchmean"`` divides the sum by the batch size N: the KL divergence per
+    sample; "mean" divides by the number of elements, as PyTorch does.
+    """
+
+    _reductions = (*REDUCTIONS, "batchmean")
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__(reduction)
+        self.log_target = bool(log_target)
+
+    def forward(self, input: Tensor, target: TensorLike) -> Tensor:
+        return P.kl_div(input, target, self.reduction, self.log_target)

@@ -1,4 +1,4 @@
-"""Normalization layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` (PyTorch's names)."""
+"""Normalization layers (PyTorch's names): batch, layer, instance and group normalization."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from lamina.errors import ShapeError, check_nonnegative, check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops.norm import batch_norm, layer_norm
+from lamina.ops.norm import batch_norm, group_norm, instance_norm, layer_norm
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "InstanceNorm2d", "LayerNorm"]
 
 
 class _BatchNorm(Module):
@@ -188,3 +188,133 @@ class LayerNorm(Module):
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
+
+
+class InstanceNorm2d(Module):
+    """Instance normalization (Ulyanov et al., 2016): each channel of each sample on its own.
+
+    y = (x - mean_nc) / sqrt(var_nc + eps) * weight + bias, with mean_nc and the biased var_nc
+    over H and W. With ``track_running_stats`` training moves running_mean and running_var
+    (the batch average of the instances' statistics, unbiased var) by ``momentum``, and
+    evaluation normalizes with them; by default every mode uses the instance's statistics.
+
+    Parameters
+    ----------
+    num_features : int
+        C, the number of channels.
+    eps : float, default=1e-5
+    momentum : float or None, default=0.1
+    affine : bool, default=False
+        Learn weight (ones) and bias (zeros) of shape (C,).
+    track_running_stats : bool, default=False
+    dtype : dtype, optional
+    """
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+        affine: bool = False, track_running_stats: bool = False, *, dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        check_positive_int("InstanceNorm2d", num_features=num_features)
+        check_nonnegative("InstanceNorm2d", eps=eps)
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
+        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.ones(num_features, dt)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dt)) if affine else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dt)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dt)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, np.int64)))
+        else:
+            for buffer in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(buffer, None)
+
+    def reset_parameters(self) -> None:
+        """Running mean 0 and variance 1; weight to ones and bias to zeros."""
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        # PyTorch only warns about a channel mismatch when there is no per-channel state
+        state = self.affine or self.track_running_stats
+        if x.ndim not in (3, 4) or (state and x.shape[-3] != self.num_features):
+            c = self.num_features
+            raise ShapeError(
+                f"{self!r}: expected input (N, {c}, H, W) or ({c}, H, W), got {x.shape}"
+            )
+        batched = x if x.ndim == 4 else x.unsqueeze(0)
+        y = instance_norm(
+            batched,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            self.training or not self.track_running_stats,
+            0.0 if self.momentum is None else self.momentum,
+            self.eps,
+        )
+        return y if x.ndim == 4 else y.squeeze(0)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class GroupNorm(Module):
+    """Group normalization (Wu & He, 2018): channels in groups, each sample on its own.
+
+    y = (x - mean_g) / sqrt(var_g + eps) * weight + bias, with mean_g and the biased var_g
+    over each group of C / G channels and all positions; the same in training and evaluation
+    (no running statistics), so it works with any batch size.
+
+    Parameters
+    ----------
+    num_groups : int
+        G; must divide num_channels.
+    num_channels : int
+        C.
+    eps : float, default=1e-5
+    affine : bool, default=True
+        Learn weight (ones) and bias (zeros) of shape (C,).
+    dtype : dtype, optional
+    """
+
+    def __init__(
+        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, *,
+        dtype: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        check_positive_int("GroupNorm", num_groups=num_groups, num_channels=num_channels)
+        if num_channels % num_groups:
+            raise ValueError(
+                f"GroupNorm: num_channels must be divisible by num_groups, got {num_channels} "
+                f"channels and {num_groups} groups"
+            )
+        check_nonnegative("GroupNorm", eps=eps)
+        self.num_groups, self.num_channels, self.eps = num_groups, num_channels, eps
+        self.affine = bool(affine)
+        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.ones(num_channels, dt)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dt)) if affine else None
+
+    def reset_parameters(self) -> None:
+        """Weight to ones, bias to zeros."""
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ShapeError(f"{self!r}: expected input (N, {self.num_channels}, *), got {x.shape}")
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"

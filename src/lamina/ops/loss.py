@@ -9,35 +9,21 @@ from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, check_finite, check_in
 from lamina.ops import elementwise as E
+from lamina.ops._loss_args import REDUCTIONS as _REDUCTIONS
+from lamina.ops._loss_args import broadcast_weight, check_in_unit_interval, check_positive
+from lamina.ops._loss_args import class_weight as _class_weight
+from lamina.ops._loss_args import loss_inputs as _inputs
+from lamina.ops._loss_args import reduce_loss as _reduce
 from lamina.ops._shapes import check_same_shape
 from lamina.ops.activation import log_softmax
 from lamina.ops.elementwise import abs, clip, log, minimum, relu
 from lamina.ops.index import index_add
-from lamina.ops.reduce import mean, sum
+from lamina.ops.reduce import sum
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "l1_loss",
     "mse_loss", "nll_loss", "pairwise_distance", "triplet_margin_loss",
 ]  # fmt: skip
-
-_REDUCTIONS = ("mean", "sum", "none")
-
-
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return mean(loss)
-    if reduction == "sum":
-        return sum(loss)
-    return loss
-
-
-def _inputs(owner: str, x: TensorLike, target: TensorLike, reduction: str) -> tuple[Tensor, Tensor]:
-    """Check a loss's input and target: same shape, finite input, a known reduction."""
-    check_in(owner, "reduction", reduction, _REDUCTIONS)
-    x, t = as_tensor(x), as_tensor(target)
-    check_same_shape(owner, x.shape, t.shape, "input and target")
-    check_finite(owner, x.data)
-    return x, t.to(x.dtype) if t.dtype != x.dtype else t
 
 
 def mse_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
@@ -102,7 +88,7 @@ class NLLLoss(Function):
         return total / ctx.denom if ctx.denom != 0 else ctx.xp.asarray(np.nan, x.dtype)
 
     def backward(ctx, g):
-        shape = ctx.inputs[0].shape
+        shape = ctx.input_shapes[0]
         scale = -ctx.wt / (ctx.denom if ctx.denom != 0 else 1)
         if not is_grad_enabled():  # first order: write the gradient in place
             out = ctx.xp.zeros(shape, g.dtype)
@@ -121,16 +107,31 @@ def nll_loss(
     """Negative log-likelihood of log-probabilities: l_n = -w[y_n] * x[n, y_n].
 
     ``mean`` divides by sum_n w[y_n] over the samples not ignored, as PyTorch does.
+
+    Raises
+    ------
+    ValueError
+        An unknown reduction, NaN or inf in the input.
+    ShapeError
+        A target or weight (C,) of the wrong shape.
     """
     check_in("nll_loss", "reduction", reduction, _REDUCTIONS)
-    x, target = as_tensor(input), as_tensor(target)
+    x = as_tensor(input)
     check_finite("nll_loss", x.data)
-    t = _class_target("nll_loss", x, target, ignore_index)
+    return _nll("nll_loss", x, as_tensor(target), weight, ignore_index, reduction)
+
+
+def _nll(
+    owner: str, x: Tensor, target: Tensor, weight: TensorLike | None, ignore_index: int,
+    reduction: str,
+) -> Tensor:  # fmt: skip
+    """nll_loss without the finiteness check (log_softmax of finite logits can be -inf)."""
+    t = _class_target(owner, x, target, ignore_index)
     keep = t != ignore_index
     safe = np.where(keep, t, 0)
-    w = np.ones(x.shape[1] if x.ndim > 1 else x.shape[0], x.dtype)
-    if weight is not None:
-        w = as_tensor(weight).data.astype(x.dtype)
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    w = _class_weight(owner, weight, n_classes, x.dtype)
+    w = np.ones(n_classes, x.dtype) if w is None else w
     wt = (w[safe] * keep).astype(x.dtype)
     return NLLLoss.apply(x, index=_pick_index(safe, x.ndim), wt=wt, reduction=reduction)
 
@@ -159,11 +160,16 @@ def cross_entropy(
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     x, t = as_tensor(input), as_tensor(target)
-    check_finite("cross_entropy", x.data)
+    check_finite("cross_entropy", x.data)  # only the input: log_softmax may reach -inf
+    if x.ndim == 0:
+        raise ShapeError("cross_entropy: expected input (C,) or (N, C, ...), got shape ()")
     cdim = 1 if x.ndim > 1 else 0
     n_classes = x.shape[cdim]
-    logp = log_softmax(x, cdim)
-    w = None if weight is None else as_tensor(weight).data.astype(x.dtype)
+    w = _class_weight("cross_entropy", weight, n_classes, x.dtype)
+    # x - max(x) can overflow to -inf for finite logits near -+float max; PyTorch gives the
+    # same -inf log-probability (an inf loss) with finite gradients, and so does this.
+    with np.errstate(over="ignore"):
+        logp = log_softmax(x, cdim)
     wshape = (n_classes,) + (1,) * (x.ndim - cdim - 1)
     if t.dtype.kind == "f":  # class probabilities
         check_same_shape("cross_entropy", x.shape, t.shape, "input and probability target")
@@ -172,7 +178,7 @@ def cross_entropy(
             q = q * (1 - label_smoothing) + label_smoothing / n_classes
         wq = q if w is None else q * Tensor._wrap(w.reshape(wshape))
         return _reduce(-sum(wq * logp, cdim), reduction)
-    nll = nll_loss(logp, t, w, ignore_index, reduction)
+    nll = _nll("cross_entropy", logp, t, w, ignore_index, reduction)
     if not label_smoothing:
         return nll
     tt = t.data
@@ -187,20 +193,66 @@ def cross_entropy(
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
+_BCE_EPS = np.float32(1e-12)  # PyTorch's clamp of p * (1 - p), a float constant
+
+
+class BinaryCrossEntropy(Function):
+    """l = -(t * max(log(p), -100) + (1 - t) * max(log1p(-p), -100)), PyTorch's clamped BCE.
+
+    Fused to match PyTorch at p = 0 or 1 (float32 sigmoid(17) is already 1.0): composed from
+    log and clip, the gradient 1/p is inf there and the clip's zero mask makes it NaN.
+    PyTorch's rules, used here (the target's gradient is not clamped, as in PyTorch):
+        dp = g * (p - t) / max(p * (1 - p), 1e-12)
+        dt = g * (log1p(-p) - log(p))
+    written with lamina ops, so they are differentiable again.
+    """
+
+    def forward(ctx, p, t):
+        xp = ctx.xp
+        with np.errstate(divide="ignore"):
+            log_p, log_q = xp.log(p), xp.log1p(-p)
+        ctx.log_p, ctx.log_q = log_p, log_q
+        return -(t * xp.maximum(log_p, -100) + (1 - t) * xp.maximum(log_q, -100))
+
+    def backward(ctx, g):
+        p, t = ctx.inputs
+        need = ctx.needs_input_grad
+        if not is_grad_enabled():  # first order: plain arrays
+            pd, gd, wrap = p.data, g.data, Tensor._wrap
+            dp = gd * (pd - t.data) / np.maximum(pd * (1 - pd), _BCE_EPS) if need[0] else None
+            dt = gd * (ctx.log_q - ctx.log_p) if need[1] else None
+            return (None if dp is None else wrap(dp)), (None if dt is None else wrap(dt))
+        dp = g * (p - t) / clip(p * (1 - p), min=float(_BCE_EPS)) if need[0] else None
+        with np.errstate(divide="ignore"):
+            dt = g * (E.log1p(-p) - log(p)) if need[1] else None
+        return dp, dt
+
+
 def binary_cross_entropy(
     input: TensorLike,
     target: TensorLike,
     weight: TensorLike | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """BCE of probabilities: l = -w * (y * log(p) + (1 - y) * log(1 - p)); logs clamped at -100."""
-    p, t = _inputs("binary_cross_entropy", input, target, reduction)
-    if p.data.size and (p.data.min() < 0 or p.data.max() > 1):
-        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]")
-    loss = -(t * clip(log(p), min=-100.0) + (1 - t) * clip(log(1 - p), min=-100.0))
-    if weight is not None:
-        loss = loss * as_tensor(weight, p.dtype)
-    return _reduce(loss, reduction)
+    """BCE of probabilities: l = -w * (y * log(p) + (1 - y) * log(1 - p)); logs clamped at -100.
+
+    At p = 0 or 1 the loss stays finite (at most 100 per element) and the gradient is
+    PyTorch's, (p - y) / max(p * (1 - p), 1e-12).
+
+    Raises
+    ------
+    ValueError
+        Probabilities or targets outside [0, 1], an unknown reduction.
+    ShapeError
+        Input and target of different shapes, a weight that does not broadcast to the input.
+    """
+    owner = "binary_cross_entropy"
+    p, t = _inputs(owner, input, target, reduction)
+    check_in_unit_interval(owner, "input", p.data)
+    check_in_unit_interval(owner, "target", t.data)
+    w = broadcast_weight(owner, "weight", weight, p)
+    loss = BinaryCrossEntropy.apply(p, t)
+    return _reduce(loss if w is None else loss * w, reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -215,19 +267,20 @@ def binary_cross_entropy_with_logits(
     With pos_weight pw = 1 this is -(y * log(sigmoid(x)) + (1 - y) * log(1 - sigmoid(x))),
     but softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) never overflows.
     """
-    x, t = _inputs("binary_cross_entropy_with_logits", input, target, reduction)
+    owner = "binary_cross_entropy_with_logits"
+    x, t = _inputs(owner, input, target, reduction)  # targets are not range-checked: as PyTorch
+    w = broadcast_weight(owner, "weight", weight, x)
+    pw = broadcast_weight(owner, "pos_weight", pos_weight, x)
     sp = E.softplus(-x)  # no threshold here: exact for every logit, as PyTorch
-    scale = 1 if pos_weight is None else (as_tensor(pos_weight, x.dtype) - 1) * t + 1
-    loss = (1 - t) * x + sp * scale
-    if weight is not None:
-        loss = loss * as_tensor(weight, x.dtype)
-    return _reduce(loss, reduction)
+    loss = (1 - t) * x + (sp if pw is None else sp * ((pw - 1) * t + 1))
+    return _reduce(loss if w is None else loss * w, reduction)
 
 
 def pairwise_distance(
     x1: TensorLike, x2: TensorLike, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
 ) -> Tensor:
     """d = (sum_i |x1_i - x2_i + eps|**p)**(1/p) over the last dim, as PyTorch computes it."""
+    check_positive("pairwise_distance", p=p)
     d = abs(as_tensor(x1) - x2 + eps)
     return sum(d**p, -1, keepdim=keepdim) ** (1.0 / p)
 
@@ -247,10 +300,12 @@ def triplet_margin_loss(
     With ``swap`` the negative distance is min(d(a, n), d(p, n)).
     """
     check_in("triplet_margin_loss", "reduction", reduction, _REDUCTIONS)
+    check_positive("triplet_margin_loss", margin=margin, p=p)
     a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
     check_same_shape("triplet_margin_loss", a.shape, pos.shape, "anchor and positive")
     check_same_shape("triplet_margin_loss", a.shape, neg.shape, "anchor and negative")
-    check_finite("triplet_margin_loss", a.data, "anchor")
+    for name, t in (("anchor", a), ("positive", pos), ("negative", neg)):
+        check_finite("triplet_margin_loss", t.data, name)
     d_pos = pairwise_distance(a, pos, p, eps)
     d_neg = pairwise_distance(a, neg, p, eps)
     if swap:

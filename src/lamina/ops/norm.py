@@ -1,4 +1,4 @@
-"""Normalization: batch_norm (with running statistics) and layer_norm."""
+"""Normalization: batch_norm (with running statistics), layer_norm, group_norm, instance_norm."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lamina.errors import ShapeError
 from lamina.ops.reduce import mean, sum
 from lamina.ops.shape import reshape
 
-__all__ = ["batch_norm", "layer_norm"]
+__all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm"]
 
 
 class BatchNormTrain(Function):
@@ -196,3 +196,100 @@ def layer_norm(
     if bias is not None:
         y = y + bias
     return y
+
+
+def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over ``dims``, biased var; composed from primitives."""
+    xc = x - mean(x, dims, keepdim=True)
+    return xc * (mean(xc * xc, dims, keepdim=True) + eps) ** -0.5
+
+
+def _channel_affine(
+    owner: str, y: Tensor, weight: TensorLike | None, bias: TensorLike | None
+) -> Tensor:
+    """y * weight + bias with per-channel (C,) weight and bias, channels on dim 1."""
+    c, shape = y.shape[1], _channel_shape(y)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and as_tensor(t).shape != (c,):
+            raise ShapeError(f"{owner}: {name} must have shape ({c},), got {as_tensor(t).shape}")
+    if weight is not None:
+        y = y * reshape(as_tensor(weight), shape)
+    if bias is not None:
+        y = y + reshape(as_tensor(bias), shape)
+    return y
+
+
+def group_norm(
+    input: TensorLike,
+    num_groups: int,
+    weight: TensorLike | None = None,
+    bias: TensorLike | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Group normalization (Wu & He, 2018): channels in groups, each sample on its own.
+
+    The C channels of x (N, C, *) split into ``num_groups`` groups of C / G channels;
+    y = (x - mean_g) / sqrt(var_g + eps) * weight_c + bias_c, with mean_g and the biased
+    var_g over a group's channels and every spatial position. G = 1 is layer norm over
+    (C, *), G = C is instance norm. Weight and bias have shape (C,).
+    """
+    x = as_tensor(input)
+    if x.ndim < 2:
+        raise ShapeError(f"group_norm: expected input (N, C, *), got {x.shape}")
+    n, c = x.shape[:2]
+    if num_groups <= 0 or c % num_groups:
+        raise ValueError(
+            f"group_norm: the {c} channels must split into num_groups={num_groups} equal groups"
+        )
+    y = reshape(_standardize(reshape(x, (n, num_groups, -1)), (2,), eps), x.shape)
+    return _channel_affine("group_norm", y, weight, bias)
+
+
+def instance_norm(
+    input: TensorLike,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: TensorLike | None = None,
+    bias: TensorLike | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Instance normalization (Ulyanov et al., 2016): each channel of each sample on its own.
+
+    y = (x - mean_nc) / sqrt(var_nc + eps) * weight + bias over the spatial dims of x
+    (N, C, *). With ``use_input_stats`` the running statistics, when given, move in place
+    by the batch average of the instances' statistics, as PyTorch does:
+    running = (1 - momentum) * running + momentum * mean_n(stat_nc), with the unbiased var.
+    Otherwise the running statistics normalize (PyTorch's eval mode with tracked stats).
+    """
+    x = as_tensor(input)
+    if x.ndim < 3:
+        raise ShapeError(
+            f"instance_norm: expected input (N, C, *) with spatial dims, got {x.shape}"
+        )
+    c = x.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.shape != (c,):
+            raise ShapeError(f"instance_norm: {name} must have shape ({c},), got {t.shape}")
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise ValueError(
+                "instance_norm: running_mean and running_var are needed without input stats"
+            )
+        return batch_norm(x, running_mean, running_var, weight, bias, False, momentum, eps)
+    dims = tuple(range(2, x.ndim))
+    count = int(np.prod(x.shape[2:]))
+    if count <= 1:
+        raise ValueError(
+            f"instance_norm: expected more than 1 spatial element per channel, got input {x.shape}"
+        )
+    stats = (
+        (running_mean, x.data.mean(axis=dims)),
+        (running_var, x.data.var(axis=dims) * (count / (count - 1))),
+    )
+    for buf, value in stats:
+        if buf is not None:
+            buf.data *= 1 - momentum
+            buf.data += (momentum * value.mean(axis=0)).astype(buf.dtype)
+    return _channel_affine("instance_norm", _standardize(x, dims, eps), weight, bias)
