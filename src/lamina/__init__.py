@@ -89,7 +89,6 @@ from lamina.ops import (
     var,
     where,
 )
-from lamina.ops.linalg import norm  # (lamina.ops.norm is the module of batch_norm, layer_norm)
 from lamina.ops.creation import (
     arange,
     as_tensor,
@@ -106,6 +105,7 @@ from lamina.ops.creation import (
     zeros,
     zeros_like,
 )
+from lamina.ops.linalg import norm  # lamina.ops.norm is the module of batch_norm
 from lamina.ops.random import (
     bernoulli,
     multinomial,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -11,6 +12,7 @@ __all__ = [
     "default_dtype",
     "enable_grad",
     "get_default_dtype",
+    "inference_mode",
     "is_grad_enabled",
     "no_grad",
     "set_default_dtype",
@@ -40,6 +42,26 @@ def set_grad_enabled(mode: bool) -> Iterator[None]:
 def no_grad() -> contextlib.AbstractContextManager[None]:
     """Context manager under which no graph is recorded (evaluation, parameter updates)."""
     return set_grad_enabled(False)
+
+
+@contextlib.contextmanager
+def _inference(mode: bool) -> Iterator[None]:
+    if not mode:
+        yield
+        return
+    with set_grad_enabled(False):
+        yield
+
+
+def inference_mode(mode: Any = True) -> Any:
+    """Like ``no_grad``, for evaluation: a context manager or a decorator (with or without ()).
+
+    ``inference_mode(False)`` changes nothing. lamina has no separate inference tensors, so
+    this is ``no_grad`` under PyTorch's name.
+    """
+    if callable(mode):  # used as a bare decorator: @inference_mode
+        return _inference(True)(mode)
+    return _inference(bool(mode))
 
 
 def enable_grad() -> contextlib.AbstractContextManager[None]:

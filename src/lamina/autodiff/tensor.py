@@ -599,7 +599,7 @@ class Tensor:
         if self.data.size == 1:
             return format(self.data.item(), spec)
         if spec:
-            raise TypeError(f"unsupported format string {spec!r} for a tensor of shape {self.shape}")
+            raise TypeError(f"unsupported format string {spec!r} for a tensor of {self.shape}")
         return str(self)
 
     def __index__(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,11 +76,31 @@ def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[in
     return tuple(1 if i in dims else n for i, n in enumerate(shape))
 
 
-def shape_arg(shape: Sequence[Any]) -> tuple[int, ...]:
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
-        return tuple(int(s) for s in shape[0])
-    return tuple(int(s) for s in shape)
+def shape_arg(shape: Sequence[Any], owner: str | None = None) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike.
+
+    With an ``owner`` (a factory such as ``zeros``) every size must be an integer >= 0: a
+    float such as 2.5 raises TypeError and a negative size ValueError, naming the owner,
+    the bad size and the whole shape. Integer one-element tensors count as integers.
+    """
+    if owner is None:
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+            return tuple(int(s) for s in shape[0])
+        return tuple(int(s) for s in shape)
+    sizes = shape[0] if len(shape) == 1 and isinstance(shape[0], (Sequence, np.ndarray)) else shape
+    out = []
+    for s in sizes:
+        try:
+            n = operator.index(s)
+        except TypeError:
+            raise TypeError(
+                f"{owner}: size must be a tuple of ints, got {type(s).__name__} {s!r} in "
+                f"{tuple(sizes)!r}"
+            ) from None
+        if n < 0:
+            raise ValueError(f"{owner}: sizes must be non-negative, got {n} in {tuple(sizes)!r}")
+        out.append(n)
+    return tuple(out)
 
 
 def resolve_reshape(owner: str, shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, ...]:

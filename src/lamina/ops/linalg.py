@@ -1,14 +1,18 @@
-"""Matrix products."""
+"""Matrix products and norms."""
 
 from __future__ import annotations
+
+import math
+from typing import Any
 
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
-from lamina.ops._shapes import broadcast_shape
-from lamina.ops.shape import squeeze, unsqueeze
+from lamina.ops._shapes import broadcast_shape, kept_shape, reduce_args
+from lamina.ops.elementwise import where
+from lamina.ops.shape import reshape, squeeze, unsqueeze
 
-__all__ = ["matmul"]
+__all__ = ["bmm", "matmul", "mm", "norm"]
 
 
 class MatMul(Function):
@@ -46,3 +50,77 @@ def matmul(a: TensorLike, b: TensorLike) -> Tensor:
     if a.ndim > 2 and b.ndim > 2:
         broadcast_shape("matmul", a.shape[:-2], b.shape[:-2])
     return MatMul.apply(a, b)
+
+
+def mm(a: TensorLike, b: TensorLike) -> Tensor:
+    """Matrix product of two 2-D tensors, (n, m) @ (m, p) -> (n, p); no broadcasting."""
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"mm: expected two 2-D tensors, got {a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def bmm(a: TensorLike, b: TensorLike) -> Tensor:
+    """Batched matrix product, (B, n, m) @ (B, m, p) -> (B, n, p); no broadcasting."""
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim != 3 or b.ndim != 3:
+        raise ShapeError(f"bmm: expected two 3-D tensors, got {a.shape} and {b.shape}")
+    if a.shape[0] != b.shape[0]:
+        raise ShapeError(f"bmm: batch sizes differ: {a.shape} @ {b.shape}")
+    return matmul(a, b)
+
+
+class Norm2(Function):
+    """y = sqrt(sum x**2) over dims.  dx = g * x / y, and 0 where y = 0 (as in PyTorch).
+
+    A rule of its own for the gradient at 0: composed as sqrt(sum(x*x)) it would be
+    0 * inf = NaN there, where PyTorch gives the subgradient 0.
+    """
+
+    def forward(ctx, x, dims, keepdim):
+        ctx.kept = kept_shape(x.shape, dims)
+        return ctx.xp.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+
+    def backward(ctx, g):
+        x = ctx.inputs[0]
+        y = reshape(ctx.output(), ctx.kept)
+        zero = Tensor._wrap(y.data == 0)
+        return x * where(zero, 0.0, reshape(g, ctx.kept) / where(zero, 1.0, y))
+
+
+def _norm_inf(x: Tensor, dims: tuple[int, ...] | None, keepdim: bool, largest: bool) -> Tensor:
+    """max |x| (min |x| for -inf), its gradient sign(x) * g shared evenly among ties.
+
+    Written m + sum((|x| - m) * w) with m the extreme value and w the tie weights (constants):
+    the value is m exactly and the gradient is PyTorch's even split.
+    """
+    a = x.abs()
+    m = a.data.max(axis=dims, keepdims=True) if largest else a.data.min(axis=dims, keepdims=True)
+    tie = (a.data == m).astype(x.dtype)
+    w, m = Tensor._wrap(tie / tie.sum(axis=dims, keepdims=True)), Tensor._wrap(m)
+    out = m + ((a - m) * w).sum(dims, keepdim=True)
+    if keepdim:
+        return out
+    kept = () if dims is None else tuple(n for i, n in enumerate(x.shape) if i not in dims)
+    return reshape(out, kept)
+
+
+def norm(x: TensorLike, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The vector p-norm of ``x`` over ``dim`` (all elements when None), like ``torch.norm``.
+
+    p = 2 or 'fro': sqrt(sum x**2);  p = 1: sum |x|;  p = inf: max |x|;  p = -inf: min |x|.
+    At x = 0 the gradient is 0, as in PyTorch.
+    """
+    x = as_tensor(x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"norm: expected a float tensor, got {x.dtype}")
+    dims, keepdim = reduce_args("norm", x.ndim, dim, keepdim, {})
+    if p == "fro" or (not isinstance(p, str) and p == 2):
+        return Norm2.apply(x, dims=dims, keepdim=keepdim)
+    if isinstance(p, str):
+        raise ValueError(f"norm: p must be one of 1, 2, inf, -inf or 'fro', got {p!r}")
+    if p == 1:
+        return x.abs().sum(dims, keepdim=keepdim)
+    if math.isinf(p):
+        return _norm_inf(x, dims, keepdim, largest=p > 0)
+    raise ValueError(f"norm: p must be one of 1, 2, inf, -inf or 'fro', got {p!r}")

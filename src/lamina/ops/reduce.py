@@ -19,7 +19,7 @@ from lamina.ops.elementwise import log, sqrt
 from lamina.ops.shape import reshape
 
 __all__ = [
-    "MinMax", "argmax", "argmin", "logsumexp", "max", "mean", "min", "std", "sum", "var",
+    "MinMax", "argmax", "argmin", "cumsum", "logsumexp", "max", "mean", "min", "std", "sum", "var",
 ]  # fmt: skip
 
 
@@ -162,3 +162,26 @@ def argmin(x: TensorLike, dim: int | None = None, keepdim: bool = False) -> Tens
         return Tensor._wrap(np.asarray(x.data.argmin(), np.int64))
     d = normalize_dim("argmin", dim, x.ndim)
     return Tensor._wrap(np.asarray(x.data.argmin(axis=d, keepdims=keepdim), np.int64))
+
+
+class CumSum(Function):
+    """y_i = sum_{j <= i} x_j along ``dim``.  dx_j = sum_{i >= j} g_i: the reversed cumsum of g."""
+
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return ctx.xp.cumsum(x, axis=dim, dtype=x.dtype)
+
+    def backward(ctx, g):
+        flip = (slice(None),) * ctx.dim + (slice(None, None, -1),)
+        return CumSum.apply(g[flip], dim=ctx.dim)[flip]
+
+
+def cumsum(x: TensorLike, dim: int, *, dtype: Any = None) -> Tensor:
+    """Cumulative sum along ``dim``; integer and bool input give int64, like PyTorch."""
+    x = as_tensor(x)
+    d = normalize_dim("cumsum", dim, builtins.max(x.ndim, 1))
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu":
+        x = Tensor._wrap(x.data.astype(np.int64))
+    return CumSum.apply(x, dim=d) if x.ndim else x * 1
