@@ -181,3 +181,22 @@ def test_generate_refuses_a_prime_outside_the_vocabulary(
     assert code == 0 and len(out.rstrip("\n")) == len("The ") + 1, err
     code, _, err = cli("generate", str(spirals_run))
     one_line_error(code, err, "spirals-mlp is a classifier")
+
+
+def test_python_train_checks_its_arguments_before_touching_the_folder(tmp_path: Path) -> None:
+    from lamina.cli.runs import train
+
+    run = tmp_path / "run"
+    for kwargs, message in [
+        ({"epochs": -1}, "train: epochs must be a positive integer, got -1"),
+        ({"epochs": 0}, "train: epochs must be a positive integer, got 0"),
+        ({"lr": 0.0}, "train: lr must be a finite number > 0, got 0.0"),
+        ({"batch_size": 2.5}, "train: batch_size must be a positive integer, got 2.5"),
+        ({"steps_per_epoch": 0}, "train: steps_per_epoch must be a positive integer, got 0"),
+        ({"lr": float("nan")}, "train: lr must be a finite number > 0, got nan"),
+        ({"seed": -3}, "train: seed must be an integer in"),
+        ({"seed": 1.0}, "train: seed must be an integer in"),
+    ]:
+        with pytest.raises(RunError, match=message.replace("(", r"\(")):
+            train("spirals-mlp", out=run, verbose=0, **kwargs)
+        assert not run.exists()

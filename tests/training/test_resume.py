@@ -20,6 +20,7 @@ from lamina.data import DataLoader, StandardScaler, TensorDataset, train_test_sp
 from lamina.datasets import load_iris
 from lamina.optim.lr_scheduler import StepLR
 from lamina.training import (
+    CSVLogger,
     EarlyStopping,
     GradientMonitor,
     LearningRateScheduler,
@@ -51,7 +52,7 @@ def build(setup: str, seed: int, path: Path) -> tuple[Trainer, list[Any]]:
     model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.3, rng=own), nn.Linear(16, 3))
     opt = optim.Adam(model.parameters(), lr=0.2 if setup == "early_stopping" else 0.05)
     trainer = Trainer(model, opt, nn.CrossEntropyLoss(), {"accuracy": metrics.accuracy})
-    callbacks: list[Any] = [GradientMonitor()]
+    callbacks: list[Any] = [GradientMonitor(), CSVLogger(path.with_suffix(".csv"))]
     if setup == "scheduler":
         callbacks.append(LearningRateScheduler(StepLR(opt, 2, 0.5)))
     if setup == "early_stopping":
@@ -91,12 +92,14 @@ def test_resume_after_any_epoch_is_bit_exact(
     fit(straight, cbs, EPOCHS, iris, seed=3)
     done = len(straight.history)
     if setup == "early_stopping":  # it must really stop early and restore the best weights
-        stop = cbs[1]
+        stop = cbs[2]
         assert stop.stopped_epoch is not None and done < EPOCHS
         best = min(straight.history["val_loss"])
         assert straight.evaluate(iris[2:])["loss"] == pytest.approx(best, rel=1e-6)
     for stop_after in sorted({1, 2, done // 2, done - 1, done}):
         assert_same_run(straight, resumed_run(setup, stop_after, iris, tmp_path))
+        csv = (tmp_path / "again.csv").read_text()
+        assert csv == (tmp_path / "straight.csv").read_text() and csv.count("\n") == done + 1
 
 
 def test_a_stale_dropout_generator_would_change_the_run(
@@ -125,14 +128,14 @@ def test_loading_without_the_callbacks_names_them(
     fit(first, cbs, 2, iris, seed=3)
     state = L.load(tmp_path / "state.npz")
     resumed, cbs = build("scheduler", 5, tmp_path / "again.npz")
-    with pytest.raises(ValueError, match=r"holds callbacks \['GradientMonitor', "
-                       r"'LearningRateScheduler', 'ModelCheckpoint'\], got \[\]"):  # fmt: skip
+    saved = r"\['GradientMonitor', 'CSVLogger', 'LearningRateScheduler', 'ModelCheckpoint'\]"
+    with pytest.raises(ValueError, match=f"holds callbacks {saved}, got \\[\\]"):
         resumed.load_state_dict(state)
     with pytest.raises(ValueError, match="got \\['GradientMonitor', 'ModelCheckpoint'\\]"):
-        resumed.load_state_dict(state, [cbs[0], cbs[2]])
+        resumed.load_state_dict(state, [cbs[0], cbs[3]])
     resumed.load_state_dict(state, cbs)
-    with pytest.raises(ValueError, match=r"not all passed to fit \(missing \['Learning"):
-        fit(resumed, [cbs[0], cbs[2]], 4, iris, seed=3)
+    with pytest.raises(ValueError, match=r"not all passed to fit \(missing \['LearningRate"):
+        fit(resumed, [cbs[0], cbs[1], cbs[3]], 4, iris, seed=3)
 
 
 def test_missing_state_pieces_are_errors(iris: tuple[np.ndarray, ...], tmp_path: Path) -> None:
@@ -141,7 +144,7 @@ def test_missing_state_pieces_are_errors(iris: tuple[np.ndarray, ...], tmp_path:
     state = dict(L.load(tmp_path / "state.npz"))
     plain, plain_cbs = build("scheduler", 5, tmp_path / "x.npz")
     with pytest.raises(ValueError, match=r"generators \['2.rng'\] but the model has \[\]"):
-        plain.load_state_dict(state, plain_cbs[:1] + plain_cbs[2:])
+        plain.load_state_dict(state, plain_cbs[:2] + plain_cbs[3:])
     del state["generators"]
     resumed, cbs = build("dropout_rng", 5, tmp_path / "again.npz")
     with pytest.raises(KeyError, match=r"the state has no \['generators'\]"):
@@ -165,4 +168,4 @@ def test_a_resumed_run_needs_the_same_kind_of_training_data(
 def test_full_state_checkpoint_must_come_last(iris: tuple[np.ndarray, ...], tmp_path: Path) -> None:
     trainer, cbs = build("scheduler", 5, tmp_path / "state.npz")
     with pytest.raises(ValueError, match=r"comes before \['LearningRateScheduler'\]"):
-        fit(trainer, [cbs[0], cbs[2], cbs[1]], 1, iris, seed=3)
+        fit(trainer, [cbs[0], cbs[3], cbs[2]], 1, iris, seed=3)

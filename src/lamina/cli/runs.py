@@ -21,6 +21,7 @@ from lamina import metrics as M
 from lamina.cli.folder import RunError, claim_run_folder, read_json, write_json
 from lamina.cli.recipes import Recipe, get_recipe
 from lamina.data import DataLoader, TensorDataset, load_image
+from lamina.errors import check_positive_int
 from lamina.nn.module import Module
 from lamina.optim.lr_scheduler import CosineAnnealingLR
 from lamina.serialization import load
@@ -81,8 +82,15 @@ def train(
     """
     recipe = get_recipe(name)
     seed = check_seed("train", seed)
-    epochs, batch_size = epochs or recipe.epochs, batch_size or recipe.batch_size
-    lr = lr or recipe.lr
+    epochs = recipe.epochs if epochs is None else epochs  # 0 is an error, not "the default"
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    lr = recipe.lr if lr is None else lr
+    try:  # checked before the run folder is touched
+        check_positive_int("train", epochs=epochs, batch_size=batch_size)
+        if steps_per_epoch is not None:
+            check_positive_int("train", steps_per_epoch=steps_per_epoch)
+    except ValueError as e:
+        raise RunError(str(e)) from None
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
         raise RunError(f"train: lr must be a finite number > 0, got {lr!r}")
     run = Path(out) if out else Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"

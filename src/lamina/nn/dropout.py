@@ -21,7 +21,9 @@ class Dropout(Module):
     p : float, default=0.5
         Probability of zeroing each element, in [0, 1].
     rng : numpy.random.Generator, optional
-        Source of the masks (lamina's default generator when None).
+        Source of the masks (lamina's default generator when None). A Generator held by a
+        module is part of ``Trainer.state_dict()`` (``training.trainer.module_generators``
+        finds it by attribute), so a resumed run draws the same masks.
     """
 
     def __init__(self, p: float = 0.5, *, rng: np.random.Generator | None = None) -> None:

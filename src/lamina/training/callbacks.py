@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lamina.errors import check_in
-from lamina.training.files import save_file
+from lamina.training.files import atomic_open, save_file
 
 if TYPE_CHECKING:
     from lamina.training.trainer import Trainer
@@ -216,16 +216,40 @@ class LearningRateScheduler(Callback):
 
 
 class CSVLogger(Callback):
-    """Write one CSV row per epoch (epoch and every logged value), flushed each time."""
+    """Write one CSV row per epoch (epoch and every logged value), flushed each time.
+
+    A trainer that continues (resumed from a checkpoint, or fit again) rewrites the file
+    from its history first, so the file holds exactly the epochs of the run, no row twice.
+    """
 
     def __init__(self, path: str | os.PathLike[str], append: bool = False) -> None:
         self.path, self.append = Path(path), append
         self._keys: list[str] | None = None
 
     def on_train_begin(self) -> None:
-        if not self.append:
-            self.path.write_text("")
+        if self.append:
+            return
+        history = self.trainer.history
+        if not history.rows:
             self._keys = None
+        elif self._keys is None:  # the columns a restored state_dict gave, else the logged keys
+            self._keys = sorted(history.rows[0])
+        with atomic_open(self.path) as f:
+            if self._keys is not None:
+                writer = csv.writer(f)
+                writer.writerow(["epoch", *self._keys])
+                for epoch, logs in zip(history.epoch, history.rows):
+                    writer.writerow(self._row(epoch, logs))
+
+    def state_dict(self) -> dict[str, Any]:
+        """The file's columns, so a resumed run writes the same ones."""
+        return {"keys": self._keys}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._keys = None if state["keys"] is None else [str(k) for k in state["keys"]]
+
+    def _row(self, epoch: int, logs: dict[str, float]) -> list[Any]:
+        return [epoch, *(f"{logs.get(k, float('nan')):.6g}" for k in self._keys or [])]
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self._keys is None:
@@ -234,9 +258,7 @@ class CSVLogger(Callback):
                 with self.path.open("a", newline="") as f:
                     csv.writer(f).writerow(["epoch", *self._keys])
         with self.path.open("a", newline="") as f:
-            csv.writer(f).writerow(
-                [epoch, *(f"{logs.get(k, float('nan')):.6g}" for k in self._keys)]
-            )
+            csv.writer(f).writerow(self._row(epoch, logs))
 
 
 class TerminateOnNaN(Callback):
