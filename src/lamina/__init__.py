@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from lamina import distributions
 from lamina.autodiff import (
     Tensor,
     default_dtype,
@@ -168,6 +169,7 @@ __all__ = [
     # random sampling
     "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
     "randperm",
+    "distributions",
     # everyday functions (PyTorch names)
     "argsort", "as_tensor", "bmm", "clone", "cos", "cumsum", "einsum", "eq", "from_numpy", "ge",
     "gt", "inference_mode", "le", "linspace", "logspace", "lt", "masked_fill", "mm", "narrow",
