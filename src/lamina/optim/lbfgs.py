@@ -57,7 +57,6 @@ def _strong_wolfe(
     t + 0.01 (t - t_prev) and 10 t); then the bracket is shrunk by cubic interpolation (zoom),
     kept 10% of its length away from its ends when progress stalls (Nocedal & Wright, Alg. 3.5).
     """
-    d_norm = float(np.abs(d).max())
     f_new, g_new = obj(t, d)
     evals, gtd_new = 1, float(g_new @ d)
     t_prev, f_prev, g_prev, gtd_prev = 0.0, f, g, gtd
@@ -85,12 +84,32 @@ def _strong_wolfe(
         t_prev, f_prev, g_prev, gtd_prev, t = t, f_new, g_new, gtd_new, t_next
         f_new, g_new = obj(t, d)
         evals, gtd_new, ls_iter = evals + 1, float(g_new @ d), ls_iter + 1
-    if ls_iter == max_ls:
-        bracket, bf, bg = [0.0, t], [f, f_new], [g, g_new]
+    if done:
+        return f_new, g_new, t, evals
+    if ls_iter == max_ls:  # out of evaluations: the better of x and x + t d
+        return (f_new, g_new, t, evals) if f_new < f else (f, g, 0.0, evals)
+    f_low, g_low, t_low, more = _zoom(
+        obj, d, f, gtd, (bracket, bf, bg, bgtd), max_ls - ls_iter, c1, c2, tolerance_change
+    )
+    return f_low, g_low, t_low, evals + more
 
-    insuf_progress = False
+
+def _zoom(
+    obj: Objective, d: np.ndarray, f: float, gtd: float, brackets: tuple[list, list, list, list],
+    max_evals: int, c1: float, c2: float, tolerance_change: float,
+) -> tuple[float, np.ndarray, float, int]:  # fmt: skip
+    """Shrink a bracket [t_lo, t_hi] around a strong Wolfe step by cubic interpolation.
+
+    Each trial t is the cubic's minimizer over the bracket, moved to 10% of the bracket's
+    length from an end when it lands too close to one twice. A trial that fails sufficient
+    decrease (or is not below the low end) becomes the high end; otherwise it becomes the
+    low end, the old low becoming the high end if the slope says the minimum lies between.
+    """
+    bracket, bf, bg, bgtd = brackets
+    d_norm = float(np.abs(d).max())
+    insuf_progress, evals = False, 0
     low, high = (0, 1) if bf[0] <= bf[-1] else (1, 0)
-    while not done and ls_iter < max_ls:
+    while evals < max_evals:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
         t = _cubic_interpolate(bracket[0], bf[0], bgtd[0], bracket[1], bf[1], bgtd[1])
@@ -105,21 +124,19 @@ def _strong_wolfe(
         else:
             insuf_progress = False
         f_new, g_new = obj(t, d)
-        evals, gtd_new, ls_iter = evals + 1, float(g_new @ d), ls_iter + 1
+        evals, gtd_new = evals + 1, float(g_new @ d)
         if f_new > f + c1 * t * gtd or f_new >= bf[low]:  # not low enough: new high end
             bracket[high], bf[high], bg[high], bgtd[high] = t, f_new, g_new, gtd_new
             low, high = (0, 1) if bf[0] <= bf[1] else (1, 0)
             continue
-        if abs(gtd_new) <= -c2 * gtd:
-            done = True
-        elif gtd_new * (bracket[high] - bracket[low]) >= 0:  # the old low becomes the high
+        done = abs(gtd_new) <= -c2 * gtd
+        if not done and gtd_new * (bracket[high] - bracket[low]) >= 0:  # old low becomes high
             bracket[high], bf[high], bg[high], bgtd[high] = (
-                bracket[low],
-                bf[low],
-                bg[low],
-                bgtd[low],
-            )
+                bracket[low], bf[low], bg[low], bgtd[low]
+            )  # fmt: skip
         bracket[low], bf[low], bg[low], bgtd[low] = t, f_new, g_new, gtd_new
+        if done:
+            break
     return bf[low], bg[low], bracket[low], evals
 
 
