@@ -279,10 +279,18 @@ def binary_cross_entropy_with_logits(
 def pairwise_distance(
     x1: TensorLike, x2: TensorLike, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
 ) -> Tensor:
-    """d = (sum_i |x1_i - x2_i + eps|**p)**(1/p) over the last dim, as PyTorch computes it."""
+    """d = (sum_i |x1_i - x2_i + eps|**p)**(1/p) over the last dim, as PyTorch computes it.
+
+    Computed as m * (sum_i (|diff_i| / m)**p)**(1/p) with m = max_i |diff_i| held constant,
+    the scaling of PyTorch's norm: the same value and gradient, but |diff|**p cannot
+    overflow for a finite distance (float32 embeddings near 1e19 and beyond).
+    """
     check_positive("pairwise_distance", p=p)
     d = abs(as_tensor(x1) - x2 + eps)
-    return sum(d**p, -1, keepdim=keepdim) ** (1.0 / p)
+    m = d.data.max(axis=-1, keepdims=True) if d.ndim else d.data
+    m = Tensor._wrap(np.where(np.isfinite(m) & (m > 0), m, 1).astype(d.dtype))
+    norm = sum((d / m) ** p, -1, keepdim=True) ** (1.0 / p) * m
+    return norm if keepdim or d.ndim == 0 else norm.squeeze(-1)
 
 
 def triplet_margin_loss(
