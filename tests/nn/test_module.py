@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -138,3 +140,114 @@ def test_summary_counts_follow_the_course_formulas() -> None:
     assert s.rows[2].output_shape == (-1, 10) and s.total_params == 203_530
     text = str(s)
     assert "Total params: 203,530" in text and "1 (ReLU)" in text
+
+
+def _bad_states() -> dict[str, tuple[dict, str]]:
+    """States whose last value is wrong, each with the message part naming it."""
+    good = Block().state_dict()
+    cases = {
+        "None value": (None, "out.bias: expected an array of shape (2,), got None"),
+        "strings": (np.array(["a", "b"]), "expected numbers for a float32 tensor, got dtype <U1"),
+        "objects": (np.array([1, {}], dtype=object), "got dtype object"),
+        "ragged list": ([[1.0], [1.0, 2.0]], "out.bias: cannot be read as an array"),
+        "complex": (np.ones(2, np.complex64), "got dtype complex64"),
+        "shape": (np.ones(3, np.float32), "out.bias: expected (2,), got (3,)"),
+    }
+    return {name: ({**good, "out.bias": value}, msg) for name, (value, msg) in cases.items()}
+
+
+@pytest.mark.parametrize("state, message", _bad_states().values(), ids=_bad_states().keys())
+def test_load_state_dict_with_a_bad_last_value_changes_nothing(state: dict, message: str) -> None:
+    block = Block()
+    before = block.state_dict()
+    state = {**state, "fc.weight": np.full((4, 3), 7.0, np.float32)}  # valid, listed early
+    with pytest.raises(nn.StateDictError, match=re.escape(message)):
+        block.load_state_dict(state)
+    after = block.state_dict()
+    assert all(np.array_equal(before[k], after[k]) for k in before)  # nothing half-loaded
+
+
+def test_load_state_dict_reports_bad_values_and_shapes_together() -> None:
+    state = Block().state_dict()
+    state["fc.bias"] = None
+    state["out.weight"] = np.zeros((5, 5))
+    state["steps"] = "3"
+    with pytest.raises(nn.StateDictError) as info:
+        Block().load_state_dict(state)
+    msg = str(info.value)
+    assert "shape mismatch for out.weight: expected (2, 4), got (5, 5)" in msg
+    assert "fc.bias: expected an array of shape (4,), got None" in msg and "steps:" in msg
+
+
+@pytest.mark.parametrize("state", [None, [("fc.weight", np.zeros((4, 3)))], "state"])
+def test_load_state_dict_refuses_what_is_not_a_mapping(state: object) -> None:
+    with pytest.raises(TypeError, match=r"Block\.load_state_dict: expected a dict-like state_dict"):
+        Block().load_state_dict(state)  # type: ignore[arg-type]
+
+
+def test_load_state_dict_integer_buffers_take_whole_numbers_only() -> None:
+    bn = nn.BatchNorm1d(2)
+    state = bn.state_dict()
+    bn.load_state_dict({**state, "num_batches_tracked": np.float64(5.0)})
+    assert bn.num_batches_tracked.data == 5 and bn.num_batches_tracked.dtype == np.int64
+    for bad in (2.5, np.nan):
+        with pytest.raises(nn.StateDictError, match="expected whole numbers for a int64"):
+            bn.load_state_dict({**state, "num_batches_tracked": np.float64(bad)})
+    assert bn.num_batches_tracked.data == 5
+
+
+def test_load_state_dict_takes_torch_tensors_that_require_grad_and_lists() -> None:
+    lin = nn.Linear(2, 1)
+    lin.load_state_dict({"weight": torch.nn.Parameter(torch.ones(1, 2)), "bias": [0.5]})
+    assert lin.weight.numpy().tolist() == [[1.0, 1.0]] and lin.bias.dtype == np.float32
+
+
+@pytest.mark.parametrize("mode", ["yes", 1, None, np.bool_(True)])
+def test_train_takes_a_bool_only_like_torch(mode: object) -> None:
+    block = Block().eval()
+    with pytest.raises(ValueError, match="Block.train: training mode is expected to be boolean"):
+        block.train(mode)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+        torch.nn.Linear(2, 2).train(mode)  # type: ignore[arg-type]
+    assert not block.training and not block.fc.training  # unchanged
+
+
+def test_flag_and_name_arguments_are_checked() -> None:
+    block = Block()
+    with pytest.raises(TypeError, match="zero_grad: set_to_none is expected to be boolean"):
+        block.zero_grad(set_to_none="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="recurse is expected to be boolean"):
+        list(block.parameters(recurse="no"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="prefix must be a str, got int"):
+        list(block.named_buffers(prefix=1))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="strict is expected to be boolean"):
+        block.load_state_dict(block.state_dict(), strict="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="fn must be callable"):
+        block.apply("not callable")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="hook must be callable"):
+        block.register_forward_hook(None)  # type: ignore[arg-type]
+
+
+def test_named_parameters_takes_a_prefix_first_like_torch() -> None:
+    names = [n for n, _ in Block().named_parameters("enc")]
+    assert names == ["enc.fc.weight", "enc.fc.bias", "enc.out.weight", "enc.out.bias"]
+    torch_names = [n for n, _ in torch.nn.Sequential(torch.nn.Linear(2, 2)).named_parameters("enc")]
+    assert torch_names == ["enc.0.weight", "enc.0.bias"]
+    assert [n for n, _ in Block().named_buffers("b", recurse=False)] == ["b.steps"]
+
+
+def test_registration_checks_names_and_types_like_torch() -> None:
+    block = Block()
+    with pytest.raises(TypeError, match=r"cannot assign a ndarray to parameter 'w' \(a Parameter"):
+        block.register_parameter("w", np.zeros(2))  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="contain no '.'"):
+        block.register_parameter("a.b", None)
+    with pytest.raises(TypeError, match="parameter name should be a string, got int"):
+        block.register_parameter(3, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="cannot assign a str to buffer 'b'"):
+        block.register_buffer("b", "zeros")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="int is not a Module subclass"):
+        block.add_module("m", 3)  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="non-empty"):
+        block.add_module("", nn.ReLU())
+    assert [n for n, _ in block.named_parameters()] == [n for n, _ in Block().named_parameters()]
