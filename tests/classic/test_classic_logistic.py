@@ -95,6 +95,54 @@ def test_softmax_newton_matches_sklearn_multinomial(dataset: str, C: float) -> N
     assert ours.intercept_.shape == (3,)
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "no_intercept"])
+@pytest.mark.parametrize("C", [0.1, 1.0, 10.0])
+@pytest.mark.parametrize("dataset", ["iris", "wine"])
+def test_logistic_multiclass_is_multinomial_and_matches_sklearn(
+    dataset: str, C: float, fit_intercept: bool
+) -> None:
+    # scikit-learn's newton-cholesky solves the same multinomial objective to machine
+    # precision; both run far past their default tolerances (measured gap: < 5e-14).
+    X, y = MULTI[dataset]
+    ours = LogisticRegression(C=C, fit_intercept=fit_intercept, tol=1e-12).fit(X, y)
+    ref = sk.LogisticRegression(
+        C=C, fit_intercept=fit_intercept, solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X, y)
+    assert ours.coef_.shape == ref.coef_.shape == (3, X.shape[1])
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours.predict_log_proba(X), ref.predict_log_proba(X), atol=1e-10)
+    np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X), atol=1e-10)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+def test_logistic_multiclass_default_tolerance_is_close_to_sklearn() -> None:
+    X, y = MULTI["wine"]
+    ours = LogisticRegression(C=1.0).fit(X, y)
+    ref = _sklearn(1.0, X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+
+
+def test_logistic_multiclass_equals_softmax_regression_and_keeps_string_labels() -> None:
+    X, y = MULTI["iris"]
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    logistic = LogisticRegression(C=0.5).fit(X, names)
+    softmax = SoftmaxRegression(C=0.5).fit(X, names)
+    np.testing.assert_array_equal(logistic.classes_, names[[0, 50, 100]])
+    np.testing.assert_allclose(logistic.coef_, softmax.coef_, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(logistic.predict(X), softmax.predict(X))
+
+
+def test_two_class_decision_function_is_the_log_odds_for_every_classifier() -> None:
+    ours = SoftmaxRegression(C=1.0).fit(X_BC, Y_BC)
+    proba = ours.predict_proba(X_BC)
+    log_odds = ours.decision_function(X_BC)
+    assert log_odds.shape == (X_BC.shape[0],)
+    np.testing.assert_allclose(log_odds, np.log(proba[:, 1] / proba[:, 0]), rtol=1e-9)
+    np.testing.assert_array_equal(ours.predict(X_BC), (log_odds > 0).astype(int))
+
+
 def test_softmax_gradient_descent_converges_to_newton() -> None:
     X, y = MULTI["iris"]
     newton = SoftmaxRegression(C=1.0).fit(X, y)

@@ -23,6 +23,7 @@ from lamina.classic.linear import (
 )
 from lamina.classic.logistic import LogisticRegression, SoftmaxRegression
 from lamina.classic.preprocessing import MinMaxScaler, StandardScaler, one_hot
+from lamina.classic.validation import DataConversionWarning
 
 __all__ = [
     "PCA",
@@ -30,6 +31,7 @@ __all__ = [
     "BiasVarianceCurve",
     "ClassifierMixin",
     "ConvergenceWarning",
+    "DataConversionWarning",
     "ElasticNet",
     "Lasso",
     "LinearDiscriminantAnalysis",

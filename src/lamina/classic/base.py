@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from lamina.errors import NotFittedError, ShapeError, check_finite
+from lamina.classic.validation import as_2d_float_array, as_class_labels, as_target, bridged
+from lamina.errors import NotFittedError, ShapeError
 
 __all__ = [
     "BaseEstimator",
@@ -64,6 +65,27 @@ class BaseEstimator:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """Describe the estimator to scikit-learn (``check_estimator``, ``GridSearchCV``).
+
+        Only scikit-learn calls this, so scikit-learn is imported here and never at import of
+        :mod:`lamina.classic`, which needs NumPy only. The mixins refine the tags through
+        ``super()``, as scikit-learn's own mixins do.
+        """
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+        )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Return whether ``fit`` has run (what scikit-learn's ``check_is_fitted`` asks)."""
+        return hasattr(self, "n_features_in_")
+
     def __repr__(self) -> str:
         defaults = {
             p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
@@ -83,51 +105,41 @@ class BaseEstimator:
         owner = self._owner(method)
         if not reset:
             self._check_fitted(method)
-        X = _as_float_array(owner, X, "X")
-        if X.ndim != 2:
-            raise ShapeError(
-                f"{owner}: expected a 2-D array X of shape (n_samples, n_features), "
-                f"got shape {X.shape}; reshape 1-D data with X.reshape(-1, 1)"
-            )
-        if X.shape[0] == 0 or X.shape[1] == 0:
-            raise ShapeError(f"{owner}: expected at least one sample and feature, got {X.shape}")
-        check_finite(owner, X, "X")
+        X = as_2d_float_array(owner, X)
         if reset:
             self.n_features_in_ = X.shape[1]
         elif X.shape[1] != self.n_features_in_:
             name = type(self).__name__
             raise ShapeError(
-                f"{owner}: X has {X.shape[1]} features, but {name} was fitted with "
-                f"{self.n_features_in_}"
+                f"{owner}: X has {X.shape[1]} features, but {name} is expecting "
+                f"{self.n_features_in_} features as input"
             )
         return X
 
     def _validate_y(self, y: Any, n_samples: int, method: str, numeric: bool) -> np.ndarray:
         """Return ``y`` as a 1-D array of ``n_samples`` entries (finite float64 if numeric)."""
-        owner = self._owner(method)
-        y = _as_float_array(owner, y, "y") if numeric else np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
-        if y.ndim != 1:
-            raise ShapeError(f"{owner}: expected a 1-D array y, got shape {y.shape}")
-        if y.shape[0] != n_samples:
-            raise ShapeError(f"{owner}: y has {y.shape[0]} samples, but X has {n_samples}")
-        if numeric:
-            check_finite(owner, y, "y")
-        elif y.dtype.kind == "f" and not np.isfinite(y).all():
-            raise ValueError(f"{owner}: y contains NaN or inf")
-        return y
+        return as_target(self._owner(method), y, n_samples, numeric)
 
     def _check_fitted(self, method: str) -> None:
         if not hasattr(self, "n_features_in_"):
             name = type(self).__name__
-            raise NotFittedError(
+            raise bridged(NotFittedError, "NotFittedError")(
                 f"{self._owner(method)}: this {name} is not fitted yet; call fit first"
             )
 
 
 class RegressorMixin:
     """Adds ``score``: the coefficient of determination R**2 of ``predict``."""
+
+    def __sklearn_tags__(self) -> Any:
+        """Tag a regressor for scikit-learn: a target is required."""
+        from sklearn.utils import RegressorTags
+
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.required = True
+        return tags
 
     def score(self, X: Any, y: Any) -> float:
         """Return R**2 = 1 - sum_i (y_i - yhat_i)**2 / sum_i (y_i - mean(y))**2."""
@@ -141,14 +153,19 @@ class RegressorMixin:
 class ClassifierMixin:
     """Adds label encoding for ``fit`` and ``score``: the accuracy of ``predict``."""
 
+    def __sklearn_tags__(self) -> Any:
+        """Tag a classifier for scikit-learn: a target is required."""
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.target_tags.required = True
+        return tags
+
     def _encode_labels(self, y: np.ndarray, method: str = "fit") -> np.ndarray:
         """Set ``classes_`` (sorted unique labels) and return y as indices into it."""
-        self.classes_, indices = np.unique(y, return_inverse=True)
-        if self.classes_.shape[0] < 2:
-            raise ValueError(
-                f"{type(self).__name__}.{method}: expected at least 2 classes in y, "
-                f"got 1 (class {self.classes_[0]!r})"
-            )
+        self.classes_, indices = as_class_labels(f"{type(self).__name__}.{method}", y)
         return indices
 
     def score(self, X: Any, y: Any) -> float:
@@ -161,16 +178,17 @@ class ClassifierMixin:
 class TransformerMixin:
     """Adds ``fit_transform``."""
 
+    def __sklearn_tags__(self) -> Any:
+        """Tag a transformer for scikit-learn."""
+        from sklearn.utils import TransformerTags
+
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        tags.transformer_tags = TransformerTags()
+        return tags
+
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Fit to ``X`` (and ``y`` where used), then return ``transform(X)``."""
         return self.fit(X, y).transform(X)  # type: ignore[attr-defined]
-
-
-def _as_float_array(owner: str, value: Any, name: str) -> np.ndarray:
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{owner}: expected numeric {name}, got {type(value).__name__}") from err
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -55,7 +55,7 @@ class PCA(TransformerMixin, BaseEstimator):
         X = self._validate_X(X, "fit", reset=True)
         m, n = X.shape
         if m < 2:
-            raise ShapeError(f"{self._owner('fit')}: expected at least 2 samples, got {m}")
+            raise ShapeError(f"{self._owner('fit')}: expected at least 2 samples, got {m} sample")
         self.mean_ = X.mean(axis=0)
         _, s, vt = np.linalg.svd(X - self.mean_, full_matrices=False)
         vt = _flip_rows(vt)
@@ -200,13 +200,19 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         return (X - self.xbar_) @ self.scalings_[:, : self.n_components_]
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """Return the class scores X @ coef_.T + intercept_, shape (m, K)."""
+        """Return the class scores X @ coef_.T + intercept_, shape (m, K).
+
+        For two classes, the log posterior odds of ``classes_[1]``, score_1 - score_0, shape
+        (m,), as scikit-learn returns it: predict(X) = classes_[decision_function(X) > 0].
+        """
         X = self._validate_X(X, "decision_function")
-        return X @ self.coef_.T + self.intercept_
+        scores = X @ self.coef_.T + self.intercept_
+        return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return the posterior class probabilities, shape (m, K)."""
-        scores = self.decision_function(X)
+        X = self._validate_X(X, "predict_proba")
+        scores = X @ self.coef_.T + self.intercept_
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from lamina.classic.base import ConvergenceWarning
 from lamina.classic.linear import _LinearModel
+from lamina.classic.validation import bridged
 from lamina.errors import check_nonnegative, check_positive_int
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -92,7 +93,7 @@ class ElasticNet(_LinearModel):
             warnings.warn(
                 f"{owner}: coordinate descent did not converge in {self.max_iter} sweeps "
                 f"(duality gap {self.dual_gap_:.3g}); raise max_iter or tol",
-                ConvergenceWarning,
+                bridged(ConvergenceWarning, "ConvergenceWarning"),
                 stacklevel=2,
             )
         return self

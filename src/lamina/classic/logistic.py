@@ -1,4 +1,5 @@
-"""Logistic regression for two classes and softmax regression for many.
+"""Logistic regression (sigmoid for two classes, multinomial softmax for more) and softmax
+regression (softmax for any number of classes).
 
 Both minimize the mean cross-entropy plus an L2 penalty on the weights (never on the
 intercept), by Newton's method with backtracking or by plain gradient descent.
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from lamina.classic.base import BaseEstimator, ClassifierMixin, ConvergenceWarning
+from lamina.classic.validation import bridged
 from lamina.errors import check_in, check_nonnegative, check_positive_int
 
 __all__ = ["LogisticRegression", "SoftmaxRegression"]
@@ -104,20 +106,45 @@ class _LogisticBase(ClassifierMixin, BaseEstimator):
         self.coef_ = np.ascontiguousarray(theta[:n].T)
         self.intercept_ = theta[n] if self.fit_intercept else np.zeros(theta.shape[1])
 
+    def _scores(self, X: Any, method: str) -> np.ndarray:
+        """Return X @ coef_.T + intercept_, one column per row of ``coef_``."""
+        X = self._validate_X(X, method)
+        return X @ self.coef_.T + self.intercept_
+
     def decision_function(self, X: Any) -> np.ndarray:
-        """Return the scores X @ coef_.T + intercept_ (1-D for two classes)."""
-        X = self._validate_X(X, "decision_function")
-        scores = X @ self.coef_.T + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        """Return the class scores, shape (m, K); for two classes the log-odds, shape (m,).
+
+        The log-odds of ``classes_[1]`` is the score difference z_1 - z_0 (or the single score
+        of a one-vector binary model), so predict(X) = classes_[decision_function(X) > 0].
+        """
+        scores = self._scores(X, "decision_function")
+        return _binary_log_odds(scores) if self.classes_.shape[0] == 2 else scores
 
     def predict(self, X: Any) -> np.ndarray:
         """Return the most probable class label per row of ``X``, shape (n_samples,)."""
-        self._validate_X(X, "predict")
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        scores = self._scores(X, "predict")
+        if self.classes_.shape[0] == 2:
+            return self.classes_[(_binary_log_odds(scores) > 0).astype(np.int64)]
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Return class probabilities, shape (n_samples, n_classes), ordered as ``classes_``."""
-        raise NotImplementedError
+        """Return class probabilities, shape (n_samples, n_classes), ordered as ``classes_``.
+
+        One score column z: [1 - sigmoid(z), sigmoid(z)]; K columns: softmax(z) per row.
+        """
+        scores = self._scores(X, "predict_proba")
+        if scores.shape[1] == 1:
+            p1 = _sigmoid(scores[:, 0])
+            return np.column_stack([1.0 - p1, p1])
+        return _softmax(scores)
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """Return log(predict_proba(X)), computed without underflow; shape (n_samples, K)."""
+        scores = self._scores(X, "predict_log_proba")
+        if scores.shape[1] == 1:
+            z = scores[:, 0]
+            return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        return scores - _logsumexp(scores)
 
     def _objective(
         self, X1: np.ndarray, labels: np.ndarray, alpha: float, mask: np.ndarray
@@ -127,10 +154,13 @@ class _LogisticBase(ClassifierMixin, BaseEstimator):
 
 class LogisticRegression(_LogisticBase):
     __doc__ = (
-        """Binary logistic regression: p(y = classes_[1] | x) = sigmoid(x @ w + b).
+        """Logistic regression: p(y = classes_[1] | x) = sigmoid(x @ w + b) for two classes,
+    p(k | x) = softmax(x @ W.T + b)_k (multinomial, as in scikit-learn) for K > 2 classes.
 
-    Minimizes J(w, b) = -(1/m) * sum_i [y_i * log(p_i) + (1 - y_i) * log(1 - p_i)]
-                        + (alpha/(2m)) * ||w||**2,   alpha = 1/C
+    Two classes minimize J(w, b) = -(1/m) * sum_i [y_i * log(p_i) + (1 - y_i) * log(1 - p_i)]
+                                   + (alpha/(2m)) * ||w||**2,   alpha = 1/C
+    K > 2 classes minimize ``SoftmaxRegression``'s J(W, b) = -(1/m) * sum_i log(p_i[y_i])
+                                   + (alpha/(2m)) * ||W||**2, with one weight row per class.
 
     gradient: dJ/dw = (1/m) * X.T @ (p - y) + (alpha/m) * w;   dJ/db = (1/m) * sum_i (p_i - y_i)
     gd:       theta -= lr * gradient
@@ -141,9 +171,9 @@ class LogisticRegression(_LogisticBase):
         + """
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (1, n_features)
-    intercept_ : ndarray of shape (1,)
+    classes_ : ndarray of shape (K,)
+    coef_ : ndarray of shape (1, n_features) for two classes, else (K, n_features)
+    intercept_ : ndarray of shape (1,) for two classes, else (K,)
     n_features_in_, n_iter_ : int
     loss_history_ : list of float
         J at every iteration.
@@ -151,40 +181,20 @@ class LogisticRegression(_LogisticBase):
     Notes
     -----
     scikit-learn minimizes C * sum_i loss_i + 0.5 * ||w||**2; dividing by C*m gives J above
-    with alpha = 1/C, so both reach the same weights. The course writes the penalty as
-    (lambda/(2m)) * sum_j w_j**2, so lambda = alpha = 1/C.
+    with alpha = 1/C, so both reach the same weights. The K intercepts are unpenalized and
+    softmax ignores a constant added to all of them; Newton's minimum-norm steps from zero
+    keep them summing to zero, which scikit-learn's multinomial intercepts do too. The course
+    writes the penalty as (lambda/(2m)) * sum_j w_j**2, so lambda = alpha = 1/C.
     """
     )
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Return [1 - p, p] per row, p = sigmoid(decision_function(X)); shape (m, 2)."""
-        p1 = _sigmoid(self.decision_function(X))
-        return np.column_stack([1.0 - p1, p1])
 
     def _objective(
         self, X1: np.ndarray, labels: np.ndarray, alpha: float, mask: np.ndarray
     ) -> tuple[_Objective, np.ndarray]:
-        if self.classes_.shape[0] != 2:
-            raise ValueError(
-                f"{self._owner('fit')}: expected 2 classes, got {self.classes_.shape[0]}; "
-                "use SoftmaxRegression for more"
-            )
-        m = X1.shape[0]
-        y = labels.astype(np.float64)
-        reg = alpha / m * mask
-
-        def objective(theta: np.ndarray, order: int) -> tuple[float, Any, Any]:
-            z = X1 @ theta
-            # log(1 + exp(z)) - y*z is the cross-entropy written without overflow.
-            loss = float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * reg @ theta**2)
-            if order == 0:
-                return loss, None, None
-            p = _sigmoid(z)
-            grad = X1.T @ (p - y) / m + reg * theta
-            hess = (X1.T * (p * (1 - p))) @ X1 / m + np.diag(reg) if order == 2 else None
-            return loss, grad, hess
-
-        return objective, np.zeros(X1.shape[1])
+        k = self.classes_.shape[0]
+        if k == 2:
+            return _binary_objective(X1, labels, alpha, mask)
+        return _softmax_objective(X1, labels, k, alpha, mask)
 
 
 class SoftmaxRegression(_LogisticBase):
@@ -213,43 +223,71 @@ class SoftmaxRegression(_LogisticBase):
     -----
     The same objective as scikit-learn's multinomial ``LogisticRegression`` with alpha = 1/C.
     With two classes it still fits one weight vector per class (an over-parameterization that
-    the penalty makes unique).
+    the penalty makes unique); ``decision_function`` then returns the log-odds z_1 - z_0.
     """
     )
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Return softmax(decision_function(X)) per row, shape (m, K)."""
-        return _softmax(self.decision_function(X))
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Return the class scores X @ coef_.T + intercept_, shape (m, K)."""
-        X = self._validate_X(X, "decision_function")
-        return X @ self.coef_.T + self.intercept_
 
     def _objective(
         self, X1: np.ndarray, labels: np.ndarray, alpha: float, mask: np.ndarray
     ) -> tuple[_Objective, np.ndarray]:
-        m, d = X1.shape
-        k = self.classes_.shape[0]
-        Y = np.eye(k)[labels]
-        reg = (alpha / m * mask)[:, None] * np.ones(k)
+        return _softmax_objective(X1, labels, self.classes_.shape[0], alpha, mask)
 
-        def objective(theta: np.ndarray, order: int) -> tuple[float, Any, Any]:
-            T = theta.reshape(d, k)
-            Z = X1 @ T
-            log_p = Z - _logsumexp(Z)
-            loss = float(-np.mean(np.sum(Y * log_p, axis=1)) + 0.5 * np.sum(reg * T**2))
-            if order == 0:
-                return loss, None, None
-            P = np.exp(log_p)
-            grad = (X1.T @ (P - Y) / m + reg * T).ravel()
-            if order < 2:
-                return loss, grad, None
-            W = P[:, :, None] * (np.eye(k) - P[:, None, :])  # (m, K, K)
-            hess = np.einsum("ia,ikl,ib->akbl", X1, W, X1).reshape(d * k, d * k) / m
-            return loss, grad, hess + np.diag(reg.ravel())
 
-        return objective, np.zeros(d * k)
+# -- objectives -----------------------------------------------------------------------------
+
+
+def _binary_objective(
+    X1: np.ndarray, labels: np.ndarray, alpha: float, mask: np.ndarray
+) -> tuple[_Objective, np.ndarray]:
+    """J(theta) = mean_i [log(1 + exp(z_i)) - y_i * z_i] + (alpha/(2m)) * ||mask * theta||**2."""
+    m = X1.shape[0]
+    y = labels.astype(np.float64)
+    reg = alpha / m * mask
+
+    def objective(theta: np.ndarray, order: int) -> tuple[float, Any, Any]:
+        z = X1 @ theta
+        # log(1 + exp(z)) - y*z is the cross-entropy written without overflow.
+        loss = float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * reg @ theta**2)
+        if order == 0:
+            return loss, None, None
+        p = _sigmoid(z)
+        grad = X1.T @ (p - y) / m + reg * theta
+        hess = (X1.T * (p * (1 - p))) @ X1 / m + np.diag(reg) if order == 2 else None
+        return loss, grad, hess
+
+    return objective, np.zeros(X1.shape[1])
+
+
+def _softmax_objective(
+    X1: np.ndarray, labels: np.ndarray, k: int, alpha: float, mask: np.ndarray
+) -> tuple[_Objective, np.ndarray]:
+    """J(T) = -mean_i log(softmax(X1 @ T)_i[y_i]) + (alpha/(2m)) * ||mask * T||**2, T (d, K)."""
+    m, d = X1.shape
+    Y = np.eye(k)[labels]
+    reg = (alpha / m * mask)[:, None] * np.ones(k)
+
+    def objective(theta: np.ndarray, order: int) -> tuple[float, Any, Any]:
+        T = theta.reshape(d, k)
+        Z = X1 @ T
+        log_p = Z - _logsumexp(Z)
+        loss = float(-np.mean(np.sum(Y * log_p, axis=1)) + 0.5 * np.sum(reg * T**2))
+        if order == 0:
+            return loss, None, None
+        P = np.exp(log_p)
+        grad = (X1.T @ (P - Y) / m + reg * T).ravel()
+        if order < 2:
+            return loss, grad, None
+        # H[(a,k),(b,l)] = (1/m) * sum_i x_ia * x_ib * (P_ik * [k == l] - P_ik * P_il):
+        # one (d, d) product per class pair, far faster than a 4-index einsum.
+        hess = np.empty((d, k, d, k))
+        for a in range(k):
+            for b in range(a, k):
+                w = P[:, a] * ((a == b) - P[:, b])
+                hess[:, a, :, b] = (X1.T * w) @ X1 / m
+                hess[:, b, :, a] = hess[:, a, :, b]
+        return loss, grad, hess.reshape(d * k, d * k) + np.diag(reg.ravel())
+
+    return objective, np.zeros(d * k)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -271,6 +309,11 @@ def _logsumexp(Z: np.ndarray) -> np.ndarray:
 
 def _softmax(Z: np.ndarray) -> np.ndarray:
     return np.exp(Z - _logsumexp(Z))
+
+
+def _binary_log_odds(scores: np.ndarray) -> np.ndarray:
+    # One column: the score itself; two (softmax over two classes): z_1 - z_0.
+    return scores[:, 0] if scores.shape[1] == 1 else scores[:, 1] - scores[:, 0]
 
 
 def _minimize(
@@ -302,7 +345,7 @@ def _minimize(
     warnings.warn(
         f"{owner}: {solver} did not converge in {max_iter} iterations "
         f"(max |gradient| {np.max(np.abs(grad)):.3g} > tol {tol:g}); raise max_iter",
-        ConvergenceWarning,
+        bridged(ConvergenceWarning, "ConvergenceWarning"),
         stacklevel=3,
     )
     return theta, max_iter, history
