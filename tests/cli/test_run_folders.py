@@ -143,3 +143,30 @@ def test_a_damaged_config_is_one_line(
     (run / "config.json").write_bytes(content)
     code, _, err = cli("evaluate", str(run))
     one_line_error(code, err, "config.json", problem)
+
+
+def test_after_kill_9_the_next_run_takes_the_folder_over(tmp_path: Path, cli: Cli) -> None:
+    """A run killed mid-training leaves its lock file and files: no stale lock, only --overwrite."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    run = tmp_path / "run"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "lamina", "train", "spirals-mlp", "--epochs", "150",
+         "--out", str(run), "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (run / "checkpoint.npz").exists():
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    assert (run / LOCK).read_text().strip() == str(child.pid)  # left behind, but not held
+    code, _, err = cli(*TRAIN, "--out", str(run))
+    one_line_error(code, err, "not empty", "--overwrite")
+    code, _, err = cli(*TRAIN, "--out", str(run), "--overwrite")
+    assert code == 0, err
+    assert load_run(run)[3]["epochs"] == 1 and not list(run.glob("*.tmp"))
