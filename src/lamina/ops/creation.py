@@ -33,26 +33,31 @@ def _float(dtype: Any) -> np.dtype:
     return np.dtype(dtype) if dtype is not None else grad_mode.get_default_dtype()
 
 
+def _filled(
+    owner: str, shape: Any, value: Any, dtype: Any, device: Any, requires_grad: bool
+) -> Tensor:
+    """The one body of every filled factory: check the device and sizes, then fill."""
+    check_device(owner, device)
+    return _make(np.full(shape_arg(shape, owner), value, dtype), requires_grad)
+
+
 def zeros(
     *shape: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """A tensor of zeros."""
-    check_device("zeros", device)
-    return _make(np.zeros(shape_arg(shape, "zeros"), _float(dtype)), requires_grad)
+    return _filled("zeros", shape, 0, _float(dtype), device, requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    check_device("ones", device)
-    return _make(np.ones(shape_arg(shape, "ones"), _float(dtype)), requires_grad)
+    return _filled("ones", shape, 1, _float(dtype), device, requires_grad)
 
 
 def empty(
     *shape: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """A tensor whose values are not set (they are zero here, for reproducibility)."""
-    check_device("empty", device)
-    return _make(np.zeros(shape_arg(shape, "empty"), _float(dtype)), requires_grad)
+    return _filled("empty", shape, 0, _float(dtype), device, requires_grad)
 
 
 def full(
@@ -63,8 +68,7 @@ def full(
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor filled with ``fill_value``."""
-    check_device("full", device)
-    return _make(np.full(shape_arg((shape,), "full"), fill_value, _float(dtype)), requires_grad)
+    return _filled("full", (shape,), fill_value, _float(dtype), device, requires_grad)
 
 
 def eye(
@@ -219,40 +223,46 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 
 
 # ------------------------------------------------------------------ new tensors like another
-def new_tensor(x: Tensor, data: Any, dtype: Any = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_tensor(
+    x: Tensor, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A copy of ``data`` as a leaf tensor with the dtype of ``x`` unless ``dtype`` is given."""
     check_device("new_tensor", device)
     return tensor(data, dtype=x.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
-def new_full(x: Tensor, size: Any, fill_value: float, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_full(
+    x: Tensor,
+    size: Any,
+    fill_value: float,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``, with the dtype of ``x`` by default."""
-    check_device("new_full", device)
-    data = np.full(shape_arg((size,), "new_full"), fill_value, x.dtype if dtype is None else dtype)
-    return _make(data, requires_grad)
+    dt = x.dtype if dtype is None else dtype
+    return _filled("new_full", (size,), fill_value, dt, device, requires_grad)
 
 
-def new_zeros(x: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_zeros(
+    x: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Zeros of ``size`` with the dtype of ``x`` (unless ``dtype`` is given)."""
-    check_device("new_zeros", device)
-    data = np.zeros(shape_arg(size, "new_zeros"), x.dtype if dtype is None else dtype)
-    return _make(data, requires_grad)
+    dt = x.dtype if dtype is None else dtype
+    return _filled("new_zeros", size, 0, dt, device, requires_grad)
 
 
-def new_ones(x: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_ones(
+    x: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Ones of ``size`` with the dtype of ``x`` (unless ``dtype`` is given)."""
-    check_device("new_ones", device)
-    data = np.ones(shape_arg(size, "new_ones"), x.dtype if dtype is None else dtype)
-    return _make(data, requires_grad)
+    dt = x.dtype if dtype is None else dtype
+    return _filled("new_ones", size, 1, dt, device, requires_grad)
 
 
-def new_empty(x: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:  # fmt: skip
+def new_empty(
+    x: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor of ``size`` with the dtype of ``x``, values not set (zero here)."""
-    check_device("new_empty", device)
-    data = np.zeros(shape_arg(size, "new_empty"), x.dtype if dtype is None else dtype)
-    return _make(data, requires_grad)
+    dt = x.dtype if dtype is None else dtype
+    return _filled("new_empty", size, 0, dt, device, requires_grad)
