@@ -38,6 +38,8 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_folder(
         with pytest.raises(RunError, match="in use by another run"):
             claim_run_folder(run)  # and in this process too
         assert sorted(p.name for p in run.iterdir()) == [LOCK]
+        evaluate = child_cli("evaluate", str(run))  # a reader is refused too
+        one_line_error(evaluate.returncode, evaluate.stderr, "being written by a training run")
     assert not (run / LOCK).exists()  # released: the lock file goes with the lock
 
 

@@ -17,7 +17,10 @@ from typing import Any
 
 from lamina.training.files import atomic_open, remove_stale_temporaries
 
-__all__ = ["RUN_FILES", "RunError", "RunFolder", "claim_run_folder", "read_json", "write_json"]
+__all__ = [
+    "RUN_FILES", "RunError", "RunFolder", "check_not_in_use", "claim_run_folder", "read_json",
+    "write_json",
+]  # fmt: skip
 
 LOCK = ".lock"
 RUN_FILES = (
@@ -81,6 +84,24 @@ def _lock(path: Path) -> int:
             return fd
         os.close(fd)
     raise RunError(f"{path}: could not take the run folder's lock {lock}")
+
+
+def check_not_in_use(path: Path) -> None:
+    """Refuse to read a run folder whose lock a training run holds (its files are changing)."""
+    try:
+        fd = os.open(path / LOCK, os.O_RDONLY)
+    except OSError:
+        return  # no lock file: nobody writes here
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        raise RunError(
+            f"{path}: run folder is being written by a training run (pid {owner}); "
+            f"wait for it to finish"
+        ) from None
+    finally:
+        os.close(fd)  # closing drops the probe lock too
 
 
 def _clear(path: Path, overwrite: bool) -> None:

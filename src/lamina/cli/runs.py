@@ -18,7 +18,13 @@ import numpy as np
 
 import lamina
 from lamina import metrics as M
-from lamina.cli.folder import RunError, claim_run_folder, read_json, write_json
+from lamina.cli.folder import (
+    RunError,
+    check_not_in_use,
+    claim_run_folder,
+    read_json,
+    write_json,
+)
 from lamina.cli.recipes import Recipe, get_recipe
 from lamina.data import DataLoader, TensorDataset, load_image
 from lamina.errors import check_positive_int
@@ -170,6 +176,7 @@ def load_run(run: str | os.PathLike[str]) -> tuple[Recipe, Module, dict[str, Any
     run = Path(run)
     if not run.is_dir():
         raise RunError(f"{run}: no such run folder")
+    check_not_in_use(run)
     if not (run / "config.json").is_file() or not (run / "model.npz").is_file():
         raise RunError(f"{run} is not a run folder (expected config.json and model.npz in it)")
     config = read_json(run / "config.json")
