@@ -197,3 +197,17 @@ def test_loaded_arrays_are_writable_and_keep_layout_and_byte_order(tmp_path: Pat
     np.testing.assert_array_equal(back["f"], f)
     assert back["f"].flags.f_contiguous and back["big"].dtype == np.dtype(">i4")
     back["f"][0, 0] = 9.0  # writable, like np.load's arrays
+
+
+def test_a_reader_with_only_read_is_enough(tmp_path: Path) -> None:
+    class Reader:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def read(self, n: int = -1) -> bytes:
+            out, self.data = self.data, b""
+            return out
+
+    L.save({"v": np.arange(3)}, tmp_path / "r.npz")
+    back = L.load(Reader((tmp_path / "r.npz").read_bytes()))
+    np.testing.assert_array_equal(back["v"], np.arange(3))

@@ -76,6 +76,17 @@ def _load_or_refuse(path: Path, data: bytes) -> Any:
         return None
 
 
+def _load_in_memory(data: bytes) -> Any:
+    """As ``_load_or_refuse``, from a named in-memory file (no disk traffic)."""
+    f = io.BytesIO(data)
+    f.name = "mutant-in-memory.npz"
+    try:
+        return L.load(f)
+    except FileFormatError as e:
+        assert "mutant-in-memory.npz" in str(e)
+        return None
+
+
 # ---------------------------------------------------------------- (a) manifests from JSON
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
@@ -153,7 +164,7 @@ def test_every_single_bit_flip_and_truncation_loads_correctly_or_is_refused(
             flipped[i] ^= 1 << bit
             mutants.append(bytes(flipped))
     for mutant in mutants:
-        out = _load_or_refuse(path, mutant)
+        out = _load_or_refuse(path, mutant) if len(mutant) % 16 == 0 else _load_in_memory(mutant)
         refused += out is None
         assert out is None or _same(out, expected)
     assert refused > len(mutants) // 2  # most damage is caught, by CRC or by a check
@@ -227,11 +238,12 @@ def _future_zip_version() -> bytes:
     return buf.getvalue()
 
 
-def _broken_npy_header() -> bytes:
-    """An .npy header whose quote is broken by one flipped bit (numpy: tokenize.TokenError)."""
-    good = _npy(np.ones(3))
-    bad = good.replace(b"'descr'", b"'descr\x26", 1)  # 0x27 ^ 0x01
-    return _zip({"__lamina__.npy": _manifest({"array": "a0"}), "a0.npy": bad})
+def _flipped_npy_header(index: int, bit: int) -> bytes:
+    """One bit flipped in an .npy header: the '{' (numpy raises tokenize.TokenError) or a
+    quote of 'descr' (numpy raises SyntaxError)."""
+    flipped = bytearray(_npy(np.ones(3)))
+    flipped[index] ^= 1 << bit
+    return _zip({"__lamina__.npy": _manifest({"array": "a0"}), "a0.npy": bytes(flipped)})
 
 
 def _object_array() -> bytes:
@@ -257,7 +269,8 @@ HOSTILE = {
     "foreign npz": (lambda: _zip({"x.npy": _npy(np.ones(2))}), "not a lamina file"),
     "future format version": (lambda: _lamina_file({"value": 1}, 7), "newer lamina"),
     "future zip version": (_future_zip_version, "zip file version"),
-    "broken npy header": (_broken_npy_header, "a0.npy"),
+    "npy header, tokenize error": (lambda: _flipped_npy_header(10, 0), "a0.npy': TokenError"),
+    "npy header, syntax error": (lambda: _flipped_npy_header(21, 4), "a0.npy': SyntaxError"),
     "object array member": (_object_array, "only numeric arrays"),
     "missing array member": (lambda: _lamina_file({"array": "a7"}), "missing array member"),
     "5000-deep manifest": (lambda: _deep_manifest(5000), "nested too deeply"),

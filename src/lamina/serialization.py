@@ -292,8 +292,8 @@ class _Archive:
 
 
 def _load_stream(fh: IO[bytes], name: str) -> Any:
-    if not fh.seekable():
-        fh = io.BytesIO(fh.read())
+    if not (hasattr(fh, "seekable") and fh.seekable()):
+        fh = io.BytesIO(fh.read())  # the zip reader seeks; a pipe is read whole
     start = fh.tell()
     size = fh.seek(0, io.SEEK_END) - start
     fh.seek(start)
