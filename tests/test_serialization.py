@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,22 @@ def test_a_reader_with_only_read_is_enough(tmp_path: Path) -> None:
     L.save({"v": np.arange(3)}, tmp_path / "r.npz")
     back = L.load(Reader((tmp_path / "r.npz").read_bytes()))
     np.testing.assert_array_equal(back["v"], np.arange(3))
+
+
+def _save_many(path: str, value: int) -> None:
+    for _ in range(15):
+        L.save({"v": np.full(1000, value)}, path)
+
+
+def test_two_processes_saving_the_same_path_never_collide(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.npz")
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_save_many, args=(path, v)) for v in (1, 2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    v = L.load(path)["v"]
+    assert v[0] in (1, 2) and (v == v[0]).all()  # one whole save, never a mix
+    assert [p.name for p in tmp_path.iterdir()] == ["shared.npz"]
