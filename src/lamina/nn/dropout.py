@@ -8,7 +8,7 @@ from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
 from lamina.nn.module import Module
 from lamina.ops.activation import dropout
-from lamina.ops.dropout import dropout2d
+from lamina.ops.channel_dropout import dropout2d
 
 __all__ = ["Dropout", "Dropout2d"]
 

@@ -12,10 +12,10 @@ from lamina.ops.activation import (
     softmax,
     softplus,
 )
+from lamina.ops.channel_dropout import dropout2d
 from lamina.ops.compare import eq, ge, gt, le, lt, ne
 from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from lamina.ops.creation import new_empty, new_full, new_ones, new_tensor, new_zeros
-from lamina.ops.dropout import dropout2d
 from lamina.ops.einsum import einsum
 from lamina.ops.elementwise import (
     abs,

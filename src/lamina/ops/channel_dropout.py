@@ -1,4 +1,8 @@
-"""Channel dropout: ``dropout2d`` zeroes whole feature maps (Tompson et al., 2015)."""
+"""Channel dropout: ``dropout2d`` zeroes whole feature maps (Tompson et al., 2015).
+
+Not named ``ops/dropout.py``: a submodule of that name would replace the ``dropout``
+function that ``lamina.ops`` exports.
+"""
 
 from __future__ import annotations
 
