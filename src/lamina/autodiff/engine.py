@@ -29,38 +29,43 @@ def backward(
     Without ``inputs`` the gradients are accumulated into the ``.grad`` of every leaf that
     requires one. With ``inputs`` they are returned, in that order, and no ``.grad`` changes.
     Nodes are visited by decreasing generation, so every consumer of a tensor has finished
-    before its producer runs: no recursion, any depth. Saved arrays are released afterwards
+    before its producer runs: no recursion, any depth. Ties go to the node recorded last, so
+    gradients are summed in the same order in every run (bit-identical results). Saved arrays are released afterwards
     unless ``retain_graph``; with ``create_graph`` the backward ops themselves are recorded.
     """
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured: list[Tensor | None] = [None] * (0 if inputs is None else len(inputs))
-    pending: dict[Function, Tensor] = {}
+    pending: dict[Function, list[Tensor | None]] = {}  # a gradient per output of each node
     heap: list[tuple[int, int, Function]] = []
     for root, g in zip(roots, grads):
         if root.requires_grad:
-            _send(root, root._ctx, g, pending, heap, wanted, captured)
+            _send(root, root._ctx, root._slot, g, pending, heap, wanted, captured)
     done: list[Function] = []
     with grad_mode.set_grad_enabled(create_graph):
         while heap:
             _, _, fn = heapq.heappop(heap)
-            g = pending.pop(fn)
+            out_grads = pending.pop(fn)
             if fn.released:
                 raise RuntimeError(
                     f"backward: the graph through {type(fn).__name__} was already freed by an "
                     "earlier backward; call backward(retain_graph=True) the first time"
                 )
-            out = fn._output()
-            if out is not None and wanted is not None and id(out) in wanted:
-                captured[wanted[id(out)]] = g
-            input_grads = fn.backward(g)
+            for slot, g in enumerate(out_grads):
+                if g is None:
+                    out_grads[slot] = fn._zero_grad(slot)
+                elif wanted is not None:
+                    out = fn._outs[slot]()
+                    if out is not None and id(out) in wanted:
+                        captured[wanted[id(out)]] = g
+            input_grads = fn._run_backward(out_grads)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
-            for t, parent, needs, gi in zip(
-                fn._inputs, fn.parents, fn.needs_input_grad, input_grads
+            for t, parent, slot, needs, gi in zip(
+                fn._inputs, fn.parents, fn.slots, fn.needs_input_grad, input_grads
             ):
                 if needs and gi is not None:
                     gi = _fit(fn, t, gi)
-                    _send(t, parent, gi, pending, heap, wanted, captured)
+                    _send(t, parent, slot, gi, pending, heap, wanted, captured)
             done.append(fn)
     if not retain_graph:
         for fn in done:
@@ -106,8 +111,9 @@ def _implicit_grad(owner: str, out: Tensor, ones_like: object) -> Tensor:
     return ones_like(out)  # type: ignore[operator]
 
 
-def _send(t, fn, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
-    """Hand gradient ``g`` to tensor ``t``: its producer ``fn``'s queue, a capture, or ``.grad``.
+def _send(t, fn, slot, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
+    """Hand gradient ``g`` to tensor ``t``: its producer ``fn``'s queue (output ``slot``), a
+    capture, or ``.grad``.
 
     ``fn`` is the producer recorded when ``t`` was used, not ``t._ctx`` now: an in-place
     operation since then has made ``t`` the output of a newer node.
@@ -119,11 +125,11 @@ def _send(t, fn, g, pending, heap, wanted, captured) -> None:  # type: ignore[no
             i = wanted[id(t)]
             captured[i] = g if captured[i] is None else captured[i] + g
         return
-    if fn in pending:
-        pending[fn] = pending[fn] + g
-    else:
-        pending[fn] = g
-        heapq.heappush(heap, (-fn.generation, id(fn), fn))
+    grads = pending.get(fn)
+    if grads is None:
+        grads = pending[fn] = [None] * fn.n_outputs
+        heapq.heappush(heap, (-fn.generation, -fn.sequence, fn))
+    grads[slot] = g if grads[slot] is None else grads[slot] + g
 
 
 def _fit(fn: Function, t: Tensor, g: Tensor) -> Tensor:

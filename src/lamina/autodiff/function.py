@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from types import ModuleType
 from typing import Any
@@ -26,6 +27,10 @@ class Function:
     values in ``forward``. ``backward`` returns one gradient (or None) per input; the engine
     sums any gradient that is a broadcast of its input back to the input's shape.
 
+    A ``forward`` that returns a tuple of arrays makes a node with several outputs: ``apply``
+    returns a tuple of Tensors and ``backward(ctx, *grads)`` gets one gradient per output
+    (zeros for an output no gradient reached). Integer outputs (indices) take no gradient.
+
     Reading ``ctx.inputs`` or ``ctx.output()`` in ``backward`` checks that those tensors were
     not modified in place since the forward (each Tensor counts its in-place changes in
     ``_version``); a backward that needs only the inputs' shapes reads ``ctx.input_shapes``.
@@ -33,8 +38,11 @@ class Function:
 
     needs_input_grad: tuple[bool, ...]
     parents: tuple[Function | None, ...]
+    slots: tuple[int, ...]
     xp: ModuleType
     generation: int
+    sequence: int
+    n_outputs: int = 1
     released: bool = False
 
     def forward(ctx, *args: Any, **kwargs: Any) -> Any:
@@ -56,20 +64,41 @@ class Function:
         arrays = [t.data for t in inputs]
         ctx.xp = np if _all_numpy(arrays) else get_array_module(*arrays)
         data = ctx.forward(*arrays, **kwargs)
+        if type(data) is tuple:  # several outputs
+            outs = tuple([Tensor._wrap(d) for d in data])
+            if grad_mode._grad_enabled:
+                ctx._record(inputs, outs)
+            return outs  # type: ignore[return-value]
         out = Tensor._wrap(data)
         if grad_mode._grad_enabled:
-            needs = tuple([t.requires_grad for t in inputs])
-            if True in needs:
-                ctx._inputs = inputs
-                ctx._versions = tuple([t._version for t in inputs])
-                ctx.parents = tuple([t._ctx for t in inputs])
-                ctx.needs_input_grad = needs
-                ctx.generation = max([t._generation for t in inputs])
-                ctx._set_output(out)
+            ctx._record(inputs, (out,))
+        return out
+
+    def _record(ctx, inputs: tuple[Tensor, ...], outs: tuple[Tensor, ...]) -> None:
+        """Make this node part of the graph if an input requires grad (float outputs only)."""
+        needs = tuple([t.requires_grad for t in inputs])
+        if True not in needs:
+            return
+        ctx._inputs = inputs
+        ctx._versions = tuple([t._version for t in inputs])
+        ctx.parents = tuple([t._ctx for t in inputs])
+        ctx.slots = tuple([t._slot for t in inputs])
+        ctx.needs_input_grad = needs
+        ctx.generation = max([t._generation for t in inputs])
+        ctx.sequence = next(_recorded)
+        ctx.n_outputs = len(outs)
+        if len(outs) > 1:
+            ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
+        ctx._outs = [None] * len(outs)
+        ctx._out_versions = [0] * len(outs)
+        for slot, out in enumerate(outs):
+            ctx._set_output(out, slot)
+            if out.dtype.kind == "f":  # integer outputs (indices) take no gradient
                 out.requires_grad = True
                 out._ctx = ctx
                 out._generation = ctx.generation + 1
-        return out
+                if slot:
+                    out._slot = slot
 
     @property
     def inputs(ctx) -> tuple[Tensor, ...]:
@@ -84,26 +113,43 @@ class Function:
         """The inputs' shapes (for a backward that needs no values: in-place ops keep shapes)."""
         return tuple([t.shape for t in ctx._inputs])
 
-    def output(ctx) -> Tensor | None:
-        """The output Tensor (None once it is gone), checked to be unmodified since the forward."""
-        out = ctx._output()
-        if out is not None and out._version != ctx._output_version:
-            _modified(ctx, "the output", out, ctx._output_version)
+    def output(ctx, slot: int = 0) -> Tensor | None:
+        """The output Tensor (None once it is gone), checked to be unmodified since the forward.
+
+        A node with several outputs names one by ``slot``.
+        """
+        out = ctx._outs[slot]()
+        if out is not None and out._version != ctx._out_versions[slot]:
+            _modified(
+                ctx, "the output" if slot == 0 else f"output {slot}", out, ctx._out_versions[slot]
+            )
         return out
 
-    def _set_output(ctx, out: Tensor) -> None:
-        """Make ``out`` (at its current version) this node's output."""
-        ctx._output = weakref.ref(out)
-        ctx._output_version = out._version
+    def _set_output(ctx, out: Tensor, slot: int = 0) -> None:
+        """Make ``out`` (at its current version) this node's output number ``slot``."""
+        ctx._outs[slot] = weakref.ref(out)
+        ctx._out_versions[slot] = out._version
+
+    def _zero_grad(ctx, slot: int) -> Tensor:
+        """A zero gradient for an output that received none (nodes with several outputs)."""
+        shape, dtype = ctx._out_meta[slot]
+        return Tensor._wrap(np.zeros(shape, dtype))
+
+    def _run_backward(ctx, grads: list[Tensor]) -> Any:
+        """Call ``backward`` with one gradient per output (the engine's one entry point)."""
+        return ctx.backward(*grads)
 
     def release(ctx) -> None:
         """Drop everything saved for backward; a later backward through this node fails."""
-        generation = ctx.generation
+        generation, sequence = ctx.generation, ctx.sequence
         ctx.__dict__.clear()
-        ctx.generation, ctx.released = generation, True
+        ctx.generation, ctx.sequence, ctx.released = generation, sequence, True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+_recorded = itertools.count()  # numbers nodes in recording order: the engine's tie-break
 
 
 def _modified(ctx: Function, which: str, t: Tensor, version: int) -> None:

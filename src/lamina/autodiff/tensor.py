@@ -75,6 +75,7 @@ class Tensor:
 
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (ndarray * Tensor)
     __hash__ = object.__hash__
+    _slot = 0  # which output of its producer this tensor is (set only for later outputs)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data: np.ndarray = _to_array(data, dtype)

@@ -91,7 +91,7 @@ def update_(
             "gradients are recorded; change it inside `with lamina.no_grad():`"
         )
     old = Tensor._wrap(t.data)  # takes over t's present value and place in the graph
-    old._ctx, old._generation, old._version = t._ctx, t._generation, t._version
+    old._ctx, old._generation, old._version, old._slot = t._ctx, t._generation, t._version, t._slot
     old.requires_grad = t.requires_grad
     new = compute(old)
     _check_result(owner, t, new.data)
@@ -101,10 +101,10 @@ def update_(
     t._version += 1
     fn = new._ctx
     if fn is None:  # the new value does not depend on anything that needs a gradient
-        t._ctx, t._generation, t.requires_grad = None, 0, False
+        t._ctx, t._generation, t.requires_grad, t._slot = None, 0, False, 0
     else:
-        t._ctx, t._generation, t.requires_grad = fn, new._generation, True
-        fn._set_output(t)
+        t._ctx, t._generation, t.requires_grad, t._slot = fn, new._generation, True, new._slot
+        fn._set_output(t, new._slot)
     return t
 
 
