@@ -190,13 +190,14 @@ class LayerNorm(Module):
         )
 
 
-class InstanceNorm2d(Module):
+class InstanceNorm2d(_BatchNorm):
     """Instance normalization (Ulyanov et al., 2016): each channel of each sample on its own.
 
     y = (x - mean_nc) / sqrt(var_nc + eps) * weight + bias, with mean_nc and the biased var_nc
     over H and W. With ``track_running_stats`` training moves running_mean and running_var
     (the batch average of the instances' statistics, unbiased var) by ``momentum``, and
     evaluation normalizes with them; by default every mode uses the instance's statistics.
+    The parameters and buffers are batch norm's (so is their reset); only the statistics differ.
 
     Parameters
     ----------
@@ -214,31 +215,7 @@ class InstanceNorm2d(Module):
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
         affine: bool = False, track_running_stats: bool = False, *, dtype: Any = None,
     ) -> None:  # fmt: skip
-        super().__init__()
-        check_positive_int("InstanceNorm2d", num_features=num_features)
-        check_nonnegative("InstanceNorm2d", eps=eps)
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
-        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
-        self.weight = Parameter(np.ones(num_features, dt)) if affine else None
-        self.bias = Parameter(np.zeros(num_features, dt)) if affine else None
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dt)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dt)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, np.int64)))
-        else:
-            for buffer in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(buffer, None)
-
-    def reset_parameters(self) -> None:
-        """Running mean 0 and variance 1; weight to ones and bias to zeros."""
-        if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         # PyTorch only warns about a channel mismatch when there is no per-channel state
@@ -256,16 +233,10 @@ class InstanceNorm2d(Module):
             self.weight,
             self.bias,
             self.training or not self.track_running_stats,
-            0.0 if self.momentum is None else self.momentum,
+            0.0 if self.momentum is None else self.momentum,  # PyTorch's reading of None
             self.eps,
         )
         return y if x.ndim == 4 else y.squeeze(0)
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
-        )
 
 
 class GroupNorm(Module):
