@@ -142,7 +142,7 @@ bool = bool_  # noqa: A001
 # Sub-packages reachable as attributes after ``import lamina``, imported on first use (PEP 562)
 _SUBPACKAGES = frozenset(
     {
-        "accelerator", "autodiff", "backends", "classic", "cuda", "data", "datasets",
+        "accelerator", "autodiff", "autograd", "backends", "classic", "cuda", "data", "datasets",
         "distributions", "metrics", "models", "nn", "ops", "optim", "text", "training", "utils",
     }
 )  # fmt: skip

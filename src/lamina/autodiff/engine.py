@@ -61,7 +61,7 @@ def backward(
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
             for t, parent, slot, needs, gi in zip(
-                fn._inputs, fn.parents, fn.slots, fn.needs_input_grad, input_grads
+                fn._inputs, fn.parents, fn.slots, fn._input_needs, input_grads
             ):
                 if needs and gi is not None:
                     gi = _fit(fn, t, gi)

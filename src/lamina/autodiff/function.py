@@ -83,7 +83,7 @@ class Function:
         ctx._versions = tuple([t._version for t in inputs])
         ctx.parents = tuple([t._ctx for t in inputs])
         ctx.slots = tuple([t._slot for t in inputs])
-        ctx.needs_input_grad = needs
+        ctx.needs_input_grad = ctx._input_needs = needs
         ctx.generation = max([t._generation for t in inputs])
         ctx.sequence = next(_recorded)
         ctx.n_outputs = len(outs)
