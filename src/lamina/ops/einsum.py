@@ -119,6 +119,16 @@ def einsum(equation: str, *operands: TensorLike) -> Tensor:
     y[out] = sum over the letters not in ``out`` of prod_k x_k[ins_k]. Operands may also
     come as one list. ``...`` stands for broadcast dims; without ``->`` the output is the
     letters used once, in alphabetical order, after the ``...`` dims.
+
+    Examples
+    --------
+    >>> import lamina
+    >>> a = lamina.arange(6.0).reshape(2, 3)
+    >>> einsum("ij,kj->ik", a, a)
+    tensor([[ 5., 14.],
+            [14., 50.]])
+    >>> einsum("ii", lamina.eye(3))
+    tensor(3.)
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -110,6 +110,14 @@ def norm(x: TensorLike, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
 
     p = 2 or 'fro': sqrt(sum x**2);  p = 1: sum |x|;  p = inf: max |x|;  p = -inf: min |x|.
     At x = 0 the gradient is 0, as in PyTorch.
+
+    Examples
+    --------
+    >>> import lamina
+    >>> norm(lamina.tensor([[3.0, -4.0], [0.0, 1.0]]), dim=1)
+    tensor([5., 1.])
+    >>> norm(lamina.tensor([3.0, -4.0]), p=1)
+    tensor(7.)
     """
     x = as_tensor(x)
     if x.dtype.kind != "f":

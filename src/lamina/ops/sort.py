@@ -75,6 +75,13 @@ def topk(x: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: boo
     values[..., i] = x[..., indices[..., i]]; the values come sorted, largest first (smallest
     first when ``largest=False``), whatever ``sorted`` says. Gradients reach only the picked
     positions.
+
+    Examples
+    --------
+    >>> import lamina
+    >>> values, indices = topk(lamina.tensor([1.0, 3.0, 2.0]), 2)
+    >>> values, indices
+    (tensor([3., 2.]), tensor([1, 2]))
     """
     x = as_tensor(x)
     d = normalize_dim("topk", dim, max(x.ndim, 1))
