@@ -11,6 +11,9 @@ import torch
 
 import lamina as L
 import lamina.nn.functional as F
+from lamina import memory
+
+memory.apply_default()  # a benchmark owns its process, as the command line does
 
 __all__ = ["classifier_epochs", "compare", "setup_torch"]
 

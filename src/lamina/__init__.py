@@ -5,122 +5,28 @@
 >>> (x ** 2).sum().backward()
 >>> x.grad
 tensor([2., 4.])
+
+``import lamina`` loads nothing but NumPy and this file: the tensor names (``lamina.tensor``,
+``lamina.exp``, ...) and the sub-packages (``lamina.nn``, ``lamina.optim``, ...) are loaded on
+first use (PEP 562), so ``import lamina.classic`` or ``import lamina.text`` alone stays light,
+and importing lamina changes nothing outside it (see README, "Global state").
 """
 
-import os
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lamina import distributions
-from lamina.autodiff import (
-    Tensor,
-    default_dtype,
-    device,
-    enable_grad,
-    get_default_dtype,
-    grad,
-    gradcheck,
-    gradgradcheck,
-    inference_mode,
-    is_grad_enabled,
-    jacobian,
-    manual_seed,
-    no_grad,
-    set_default_dtype,
-    set_grad_enabled,
-    tensor,
-)
-from lamina.memory import keep_freed_memory
-from lamina.nn.summary import summary
-from lamina.ops import (
-    abs,
-    argmax,
-    argmin,
-    argsort,
-    bmm,
-    cat,
-    chunk,
-    clamp,
-    clip,
-    clone,
-    cos,
-    cumsum,
-    einsum,
-    eq,
-    exp,
-    flatten,
-    gather,
-    ge,
-    gt,
-    le,
-    log,
-    log1p,
-    logsumexp,
-    lt,
-    masked_fill,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    mm,
-    narrow,
-    ne,
-    permute,
-    pow,
-    reshape,
-    roll,
-    sigmoid,
-    sin,
-    sort,
-    split,
-    sqrt,
-    squeeze,
-    stack,
-    std,
-    sum,
-    t,
-    tanh,
-    topk,
-    transpose,
-    tril,
-    triu,
-    unsqueeze,
-    var,
-    where,
-)
-from lamina.ops.creation import (
-    arange,
-    as_tensor,
-    empty,
-    eye,
-    from_numpy,
-    full,
-    linspace,
-    logspace,
-    ones,
-    ones_like,
-    rand,
-    randn,
-    zeros,
-    zeros_like,
-)
-from lamina.ops.linalg import norm  # lamina.ops.norm is the module of batch_norm
-from lamina.ops.random import (
-    bernoulli,
-    multinomial,
-    normal,
-    rand_like,
-    randint,
-    randint_like,
-    randn_like,
-    randperm,
-)
-from lamina.serialization import load, save
+if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and readers
+    from lamina.autodiff import *  # noqa: F403
+    from lamina.nn.summary import summary as summary
+    from lamina.ops import *  # noqa: F403
+    from lamina.serialization import load as load
+    from lamina.serialization import save as save
 
-if os.environ.get("LAMINA_KEEP_FREED_MEMORY", "1") != "0":  # see lamina.memory
-    keep_freed_memory()
+__version__ = "0.1.0"
 
 # dtypes, with PyTorch's names too (lamina.float is float32, as torch.float is)
 float32 = np.dtype(np.float32)
@@ -132,49 +38,51 @@ int16 = np.dtype(np.int16)
 int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
-float = float32  # noqa: A001 (these shadow builtins in this module only, after all uses)
-double = float64
-half = float16
-long = int64
-int = int32  # noqa: A001
-bool = bool_  # noqa: A001
+_DTYPES = {
+    "float32": float32, "float64": float64, "float16": float16, "int64": int64,
+    "int32": int32, "int16": int16, "int8": int8, "uint8": uint8, "bool_": bool_,
+    "float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+    "bool": bool_,
+}  # fmt: skip
 
-# Sub-packages reachable as attributes after ``import lamina``, imported on first use (PEP 562)
 _SUBPACKAGES = frozenset(
     {
         "accelerator", "autodiff", "autograd", "backends", "classic", "cuda", "data", "datasets",
-        "distributions", "metrics", "models", "nn", "ops", "optim", "text", "training", "utils",
+        "distributions", "errors", "metrics", "models", "nn", "ops", "optim", "serialization",
+        "text", "training", "utils",
     }
 )  # fmt: skip
 
+# The top-level functions: every public name of these modules (their own ``__all__``).
+_FUNCTION_MODULES = ("lamina.ops", "lamina.autodiff", "lamina.serialization")
+_SINGLE = {"summary": "lamina.nn.summary"}
+_NOT_TOP_LEVEL = frozenset({"inplace", "backward", "Function"})  # lamina.autograd has these
 
-def __getattr__(name: str) -> object:
-    if name in _SUBPACKAGES:
-        import importlib
 
-        return importlib.import_module(f"lamina.{name}")
-    raise AttributeError(f"module 'lamina' has no attribute {name!r}")
+def _function_names() -> dict[str, str]:
+    names = dict(_SINGLE)
+    for module in _FUNCTION_MODULES:
+        for name in importlib.import_module(module).__all__:
+            if name not in _NOT_TOP_LEVEL:
+                names.setdefault(name, module)
+    return names
 
-__version__ = "0.1.0"
 
-__all__ = [
-    "Tensor", "abs", "arange", "argmax", "argmin", "bool_", "cat", "chunk", "clamp", "clip",
-    "default_dtype", "device", "empty", "enable_grad", "exp", "eye", "flatten", "float32", "float64", "full",
-    "gather", "get_default_dtype", "grad", "gradcheck", "gradgradcheck", "int64",
-    "is_grad_enabled", "jacobian", "load", "log", "log1p", "logsumexp", "manual_seed", "matmul",
-    "max", "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
-    "randn", "reshape", "save", "set_default_dtype", "set_grad_enabled", "sigmoid", "split",
-    "sqrt", "squeeze", "stack", "std", "sum", "summary", "tanh", "tensor", "transpose",
-    "unsqueeze", "var", "where", "zeros", "zeros_like",
-    # random sampling
-    "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
-    "randperm",
-    "distributions",
-    # everyday functions (PyTorch names)
-    "argsort", "as_tensor", "bmm", "clone", "cos", "cumsum", "einsum", "eq", "from_numpy", "ge",
-    "gt", "inference_mode", "le", "linspace", "logspace", "lt", "masked_fill", "mm", "narrow",
-    "ne", "norm", "pow", "roll", "sin", "sort", "t", "topk", "tril", "triu",
-]  # fmt: skip
-__all__ += [
-    "bool", "double", "float", "float16", "half", "int", "int8", "int16", "int32", "long", "uint8",
-]  # fmt: skip
+def __getattr__(name: str) -> Any:
+    if name in _DTYPES:
+        value = _DTYPES[name]
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"lamina.{name}")
+    elif name == "__all__":
+        value = sorted({*_function_names(), *_DTYPES, *_SUBPACKAGES})
+    else:
+        module = _function_names().get(name)
+        if module is None:
+            raise AttributeError(f"module 'lamina' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next lookup is an ordinary one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__getattr__("__all__")})

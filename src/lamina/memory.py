@@ -9,8 +9,12 @@ both thresholds: blocks up to 32 MB come from the heap and freed space stays the
 reused. The price is that the process keeps the heap it reached at its peak, as PyTorch's
 caching allocators do.
 
-``import lamina`` calls it once; set ``LAMINA_KEEP_FREED_MEMORY=0`` before the import to leave
-malloc as it was. Other C libraries (musl, macOS, Windows) are left alone.
+A library must not change its host process, so ``import lamina`` leaves malloc alone. The
+entry points that own their process apply the setting: the ``lamina`` command line and the
+benchmarks (through :func:`apply_default`, which ``LAMINA_KEEP_FREED_MEMORY=0`` turns off).
+A program of your own can call :func:`keep_freed_memory` once at its start, or set glibc's
+own environment variables before Python starts: ``MALLOC_MMAP_THRESHOLD_=33554432`` and
+``MALLOC_TRIM_THRESHOLD_=2147483647``. Other C libraries (musl, macOS, Windows) are left alone.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import ctypes
 import os
 import sys
 
-__all__ = ["keep_freed_memory"]
+__all__ = ["apply_default", "keep_freed_memory"]
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameter numbers in <malloc.h>
 _MMAP_THRESHOLD = 32 << 20  # glibc's largest allowed value (HEAP_MAX_SIZE / 2 on 64-bit)
@@ -45,3 +49,11 @@ def keep_freed_memory() -> bool:
     return bool(
         mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
     )
+
+
+def apply_default() -> bool:
+    """Keep freed memory unless ``LAMINA_KEEP_FREED_MEMORY=0``: for entry points that own the
+    process (the command line, the benchmarks). Returns whether the setting took effect."""
+    if os.environ.get("LAMINA_KEEP_FREED_MEMORY", "1") == "0":
+        return False
+    return keep_freed_memory()

@@ -16,7 +16,7 @@ from lamina.nn.conv import Conv1d, Conv2d, ConvTranspose2d, DepthwiseSeparableCo
 from lamina.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from lamina.nn.pool import AdaptiveAvgPool2d, AvgPool2d, LPPool2d, MaxPool1d, MaxPool2d
 from lamina.ops.conv import conv2d, conv_transpose2d
-from lamina.ops.norm import batch_norm
+from lamina.ops.normalization import batch_norm
 from lamina.ops.pool import avg_pool2d, max_pool2d
 
 

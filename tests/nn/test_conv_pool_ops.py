@@ -14,7 +14,7 @@ import torch.nn.functional as TF
 
 import lamina as L
 from lamina.ops import conv as C
-from lamina.ops import norm as N
+from lamina.ops import normalization as N
 from lamina.ops import pool as P
 
 

@@ -83,14 +83,37 @@ def test_activation_with_inplace_gives_torch_output_and_repr(
     tx = torch.tensor(x)
     ty = make_torch()(tx)
     np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-6)
-    np.testing.assert_array_equal(lx.numpy(), x)  # lamina returns a new tensor
+    np.testing.assert_allclose(lx.numpy(), tx.numpy(), rtol=1e-6)  # written in, or not
+    assert (y is lx) == make().inplace
     assert repr(make()) == repr(make_torch())
 
 
 def test_activation_with_inplace_still_gives_gradients() -> None:
     x = L.tensor(np.array([-1.0, 2.0]), requires_grad=True)
-    nn.LeakyReLU(0.1, True)(x).sum().backward()
+    with pytest.raises(RuntimeError, match="leaky_relu: a leaf tensor that requires grad"):
+        nn.LeakyReLU(0.1, True)(x)  # as in PyTorch
+    h = x * 1.0
+    nn.LeakyReLU(0.1, True)(h).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.1, 1.0])
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_functional_inplace_matches_torch(inplace: bool) -> None:
+    a = np.random.default_rng(2).standard_normal((2, 3, 4, 4))
+    for name, args in (("relu", ()), ("leaky_relu", (0.2,)), ("elu", (0.7,))):
+        lx, tx = L.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+        lh, th = lx * 2, tx * 2
+        ly = getattr(F, name)(lh, *args, inplace=inplace)
+        ty = getattr(torch.nn.functional, name)(th, *args, inplace=inplace)
+        assert (ly is lh) == inplace
+        (ly * ly).sum().backward()
+        (ty * ty).sum().backward()
+        np.testing.assert_allclose(lh.data, th.detach().numpy(), rtol=1e-12)
+        np.testing.assert_allclose(lx.grad.data, tx.grad.numpy(), rtol=1e-12)
+    for drop in (F.dropout, F.dropout2d):
+        h = L.tensor(np.ones((2, 3, 4, 4)))
+        out = drop(h, 0.5, True, inplace)
+        assert (out is h) == inplace and ((h.data == 0).any() == inplace)
 
 
 # ------------------------------------------------------------------ padding

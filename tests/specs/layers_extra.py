@@ -13,14 +13,25 @@ from specs.layers import LayerSpec, randn
 
 
 class _OnCopy(torch.nn.Module):
-    """A PyTorch in-place activation applied to a copy: a leaf that requires grad cannot be
-    modified in place, and lamina's output (a new tensor) must equal PyTorch's output."""
+    """An in-place activation applied to a copy (a leaf that requires grad cannot be changed
+    in place, in PyTorch as in lamina); the gradient flows back through the copy."""
 
     def __init__(self, module: torch.nn.Module) -> None:
         super().__init__()
         self.module = module
 
     def forward(self, x: torch.Tensor) -> Any:
+        return self.module(x.clone())
+
+
+class _LaminaOnCopy(nn.Module):
+    """lamina's twin of ``_OnCopy``."""
+
+    def __init__(self, module: nn.Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def forward(self, x: Any) -> Any:
         return self.module(x.clone())
 
 
@@ -186,19 +197,19 @@ LAYERS = [
     ),
     LayerSpec(
         "ReLU_inplace",
-        lambda: nn.ReLU(True),
+        lambda: _LaminaOnCopy(nn.ReLU(True)),
         lambda: _OnCopy(torch.nn.ReLU(True)),
         randn(3, 4),
     ),
     LayerSpec(
         "LeakyReLU_inplace",
-        lambda: nn.LeakyReLU(0.2, True),
+        lambda: _LaminaOnCopy(nn.LeakyReLU(0.2, True)),
         lambda: _OnCopy(torch.nn.LeakyReLU(0.2, True)),
         randn(3, 4),
     ),
     LayerSpec(
         "ELU_inplace",
-        lambda: nn.ELU(0.7, True),
+        lambda: _LaminaOnCopy(nn.ELU(0.7, True)),
         lambda: _OnCopy(torch.nn.ELU(0.7, True)),
         randn(3, 4),
     ),

@@ -30,8 +30,9 @@ def backward(
     requires one. With ``inputs`` they are returned, in that order, and no ``.grad`` changes.
     Nodes are visited by decreasing generation, so every consumer of a tensor has finished
     before its producer runs: no recursion, any depth. Ties go to the node recorded last, so
-    gradients are summed in the same order in every run (bit-identical results). Saved arrays are released afterwards
-    unless ``retain_graph``; with ``create_graph`` the backward ops themselves are recorded.
+    gradients are summed in the same order in every run (bit-identical results). Saved arrays
+    are released afterwards unless ``retain_graph``; with ``create_graph`` the backward ops
+    themselves are recorded.
     """
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured: list[Tensor | None] = [None] * (0 if inputs is None else len(inputs))

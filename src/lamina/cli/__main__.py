@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from lamina import memory
 from lamina.cli.recipes import RECIPES, get_recipe
 from lamina.cli.runs import MAX_LENGTH, MAX_SEED, RunError, evaluate, generate, predict, train
 
@@ -132,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _check(parser, args)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    memory.apply_default()  # this process is ours: keep freed memory for reuse (lamina.memory)
     try:
         _run(args)
     except (RunError, KeyError, ValueError, ImportError, OSError) as e:

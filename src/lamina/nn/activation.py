@@ -1,8 +1,8 @@
 """Activation modules: each wraps the function of the same name in ``lamina.nn.functional``.
 
-ReLU, LeakyReLU and ELU accept PyTorch's ``inplace`` argument (positionally too) so that
-PyTorch programs run unchanged; lamina always returns a new tensor with the same values as
-PyTorch's output, and leaves the input as it was (the output is what programs use).
+ReLU, LeakyReLU and ELU take PyTorch's ``inplace`` argument (positionally too): with
+``inplace=True`` the output is written into the input tensor and that tensor is returned,
+with PyTorch's in-place rules (``lamina.ops.inplace``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class ReLU(Module):
     Parameters
     ----------
     inplace : bool, default=False
-        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+        Write the output into the input tensor and return it.
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -33,7 +33,7 @@ class ReLU(Module):
         self.inplace = bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
-        return E.relu(x)
+        return A.relu(x, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -60,7 +60,7 @@ class LeakyReLU(Module):
     ----------
     negative_slope : float, default=0.01
     inplace : bool, default=False
-        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+        Write the output into the input tensor and return it.
     """
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
@@ -68,7 +68,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
-        return A.leaky_relu(x, self.negative_slope)
+        return A.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + _inplace(self)
@@ -81,7 +81,7 @@ class ELU(Module):
     ----------
     alpha : float, default=1.0
     inplace : bool, default=False
-        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+        Write the output into the input tensor and return it.
     """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -89,7 +89,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, bool(inplace)
 
     def forward(self, x: Tensor) -> Tensor:
-        return A.elu(x, self.alpha)
+        return A.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + _inplace(self)

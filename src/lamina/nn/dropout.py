@@ -20,23 +20,27 @@ class Dropout(Module):
     ----------
     p : float, default=0.5
         Probability of zeroing each element, in [0, 1].
+    inplace : bool, default=False
+        Write the output into the input tensor and return it (PyTorch's in-place rules).
     rng : numpy.random.Generator, optional
         Source of the masks (lamina's default generator when None). A Generator held by a
         module is part of ``Trainer.state_dict()`` (``training.trainer.module_generators``
         finds it by attribute), so a resumed run draws the same masks.
     """
 
-    def __init__(self, p: float = 0.5, *, rng: np.random.Generator | None = None) -> None:
+    def __init__(
+        self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None
+    ) -> None:
         super().__init__()
         if not 0 <= p <= 1:
             raise ValueError(f"Dropout: p must be in [0, 1], got {p}")
-        self.p, self.rng = p, rng
+        self.p, self.inplace, self.rng = p, bool(inplace), rng
 
     def forward(self, x: Tensor) -> Tensor:
-        return dropout(x, self.p, self.training, self.rng)
+        return dropout(x, self.p, self.training, self.inplace, rng=self.rng)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout2d(Module):
@@ -50,7 +54,7 @@ class Dropout2d(Module):
     p : float, default=0.5
         Probability of zeroing each channel, in [0, 1].
     inplace : bool, default=False
-        Accepted for PyTorch compatibility; lamina returns a new tensor either way.
+        Write the output into the input tensor and return it (PyTorch's in-place rules).
     rng : numpy.random.Generator, optional
         Source of the masks (lamina's default generator when None).
     """
@@ -66,7 +70,7 @@ class Dropout2d(Module):
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in (3, 4):
             raise ShapeError(f"{self!r}: expected input (N, C, H, W) or (N, C, L), got {x.shape}")
-        return dropout2d(x, self.p, self.training, rng=self.rng)
+        return dropout2d(x, self.p, self.training, self.inplace, rng=self.rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -31,7 +31,7 @@ from lamina.ops import (
     triplet_margin_loss,
 )
 from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from lamina.ops.norm import batch_norm, group_norm, instance_norm, layer_norm
+from lamina.ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
 from lamina.ops.pool import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,

@@ -13,7 +13,7 @@ from lamina.errors import ShapeError, check_nonnegative, check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops.norm import batch_norm, group_norm, instance_norm, layer_norm
+from lamina.ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "InstanceNorm2d", "LayerNorm"]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
 from lamina.nn.module import Module
-from lamina.ops.interpolate import interpolate
+from lamina.ops.resample import interpolate
 
 __all__ = ["Upsample"]
 

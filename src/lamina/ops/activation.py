@@ -11,28 +11,39 @@ from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, check_probability
 from lamina.ops import elementwise as E
 from lamina.ops._shapes import normalize_dim
-from lamina.ops.elementwise import clip, exp, relu, sigmoid, tanh, where
+from lamina.ops.elementwise import clip, exp, where
+from lamina.ops.inplace import update_
 from lamina.ops.linalg import matmul
 from lamina.ops.reduce import sum
 from lamina.ops.shape import reshape
 
 __all__ = [
-    "dropout", "elu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "softmax",
-    "softplus", "tanh",
+    "dropout", "elu", "leaky_relu", "linear", "log_softmax", "relu", "softmax", "softplus",
 ]  # fmt: skip
 
 
-def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
-    """y = x if x > 0 else negative_slope * x."""
+def leaky_relu(x: TensorLike, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """y = x if x > 0 else negative_slope * x.  ``inplace=True`` writes y into x."""
     x = as_tensor(x)
+    if inplace:
+        return update_("leaky_relu", x, lambda t: leaky_relu(t, negative_slope))
     return where(x > 0, x, x * negative_slope)
 
 
-def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
-    """y = x if x > 0 else alpha * (exp(x) - 1)."""
+def elu(x: TensorLike, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """y = x if x > 0 else alpha * (exp(x) - 1).  ``inplace=True`` writes y into x."""
     x = as_tensor(x)
+    if inplace:
+        return update_("elu", x, lambda t: elu(t, alpha))
     # exp of min(x, 0): the unused branch never overflows, so its zero gradient stays zero
     return where(x > 0, x, (exp(clip(x, max=0.0)) - 1) * alpha)
+
+
+def relu(x: TensorLike, inplace: bool = False) -> Tensor:
+    """y = max(x, 0).  ``inplace=True`` writes y into x, with PyTorch's in-place rules."""
+    if inplace:
+        return update_("relu", as_tensor(x), E.relu)
+    return E.relu(x)
 
 
 def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -138,17 +149,25 @@ def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def dropout(
-    x: TensorLike, p: float = 0.5, training: bool = True, rng: np.random.Generator | None = None
+    x: TensorLike,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    *,
+    rng: np.random.Generator | None = None,
 ) -> Tensor:
     """Inverted dropout: y = x * mask / (1 - p), mask_i ~ Bernoulli(1 - p); identity in eval.
 
     Scaling at training time keeps E[y] = x, so evaluation needs no rescaling.
+    ``inplace=True`` writes y into x, with PyTorch's in-place rules.
     """
     x = as_tensor(x)
     if not 0 <= p <= 1:
         raise ValueError(f"dropout: p must be in [0, 1], got {p}")
     if not training or p == 0:
         return x
+    if inplace:
+        return update_("dropout", x, lambda t: dropout(t, p, training, rng=rng))
     if p == 1:
         return x * 0.0
     check_probability("dropout", p=p)

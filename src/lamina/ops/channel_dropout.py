@@ -11,6 +11,7 @@ import numpy as np
 from lamina.autodiff.random import default_generator
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
+from lamina.ops.inplace import update_
 
 __all__ = ["dropout2d"]
 
@@ -20,6 +21,7 @@ def dropout2d(
     p: float = 0.5,
     training: bool = True,
     inplace: bool = False,
+    *,
     rng: np.random.Generator | None = None,
 ) -> Tensor:
     """Channel dropout: y[n, c] = x[n, c] * m_nc / (1 - p), m_nc ~ Bernoulli(1 - p).
@@ -27,7 +29,7 @@ def dropout2d(
     One draw per channel of each sample zeroes the whole (H, W) map: neighbouring pixels of a
     map are correlated, so dropping single pixels would barely regularize a convolution.
     Identity in evaluation. Input (N, C, H, W), or (N, C, L) as PyTorch reads a 3-D input.
-    ``inplace`` is accepted for PyTorch compatibility; a new tensor is returned either way.
+    ``inplace=True`` writes y into x, with PyTorch's in-place rules.
 
     Raises
     ------
@@ -43,6 +45,8 @@ def dropout2d(
         raise ShapeError(f"dropout2d: expected input (N, C, H, W) or (N, C, L), got {x.shape}")
     if not training or p == 0:
         return x
+    if inplace:
+        return update_("dropout2d", x, lambda t: dropout2d(t, p, training, rng=rng))
     if p == 1:
         return x * 0.0
     gen = rng if rng is not None else default_generator()

@@ -11,10 +11,10 @@ from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.ops._shapes import broadcast_shape
 
+# relu and softplus are exported from ops.activation, whose forms take PyTorch's arguments
 __all__ = [
-    "abs", "add", "cast", "clip", "div", "exp", "log", "log1p",
-    "maximum", "minimum", "mul", "neg", "pow", "relu", "sigmoid", "sign", "softplus", "sqrt",
-    "square", "sub", "tanh", "where",
+    "abs", "add", "cast", "clamp", "clip", "div", "exp", "log", "log1p", "maximum", "minimum",
+    "mul", "neg", "pow", "sigmoid", "sign", "sqrt", "square", "sub", "tanh", "where",
 ]  # fmt: skip
 
 
@@ -387,6 +387,9 @@ def clip(x: TensorLike, min: float | None = None, max: float | None = None) -> T
     if min is None and max is None:
         raise ValueError("clip: at least one of min and max must be given")
     return Clip.apply(x, lo=min, hi=max)
+
+
+clamp = clip  # PyTorch's name
 
 
 def maximum(a: TensorLike, b: TensorLike) -> Tensor:

@@ -38,7 +38,7 @@ class Sum(Function):
         return x.sum(axis=dims, keepdims=keepdim)
 
     def backward(ctx, g):
-        return broadcast_to(reshape(g, ctx.kept), ctx.inputs[0].shape)
+        return broadcast_to(reshape(g, ctx.kept), ctx.input_shapes[0])
 
 
 class Max(Function):

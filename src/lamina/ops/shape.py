@@ -16,8 +16,8 @@ from lamina.ops._shapes import normalize_dim, resolve_reshape, shape_arg
 from lamina.ops.index import getitem
 
 __all__ = [
-    "broadcast_to", "cat", "chunk", "expand", "flatten", "pad", "permute", "reshape", "split",
-    "squeeze", "stack", "sum_to", "transpose", "unsqueeze",
+    "broadcast_to", "cat", "chunk", "concatenate", "expand", "flatten", "pad", "permute",
+    "reshape", "split", "squeeze", "stack", "sum_to", "transpose", "unsqueeze",
 ]  # fmt: skip
 
 
@@ -154,6 +154,9 @@ def cat(tensors: Sequence[TensorLike], dim: int = 0) -> Tensor:
         ):
             raise ShapeError(f"cat: shapes {first} and {t.shape} differ outside dim {dim}")
     return Cat.apply(*ts, dim=d)
+
+
+concatenate = cat  # NumPy's name
 
 
 def stack(tensors: Sequence[TensorLike], dim: int = 0) -> Tensor:
