@@ -1,0 +1,38 @@
+"""A custom autograd Function (the Legendre polynomial P3) as in PyTorch's tutorial."""
+
+import math
+
+import torch
+
+
+class LegendrePolynomial3(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return 0.5 * (5 * input**3 - 3 * input)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input**2 - 1)
+
+
+def main(steps=2000):
+    dtype = torch.double
+    x = torch.linspace(-math.pi, math.pi, 2000, dtype=dtype)
+    y = torch.sin(x)
+    a = torch.full((), 0.0, dtype=dtype, requires_grad=True)
+    b = torch.full((), -1.0, dtype=dtype, requires_grad=True)
+    c = torch.full((), 0.0, dtype=dtype, requires_grad=True)
+    d = torch.full((), 0.3, dtype=dtype, requires_grad=True)
+    learning_rate = 5e-6
+    for _ in range(steps):
+        P3 = LegendrePolynomial3.apply
+        y_pred = a + b * P3(c + d * x)
+        loss = (y_pred - y).pow(2).sum()
+        loss.backward()
+        with torch.no_grad():
+            for p in (a, b, c, d):
+                p -= learning_rate * p.grad
+                p.grad = None
+    return loss.item(), [a.item(), b.item(), c.item(), d.item()]
