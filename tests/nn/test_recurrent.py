@@ -63,9 +63,11 @@ CASES = [
 @pytest.mark.parametrize("batch_first", [False, True], ids=["time_major", "batch_first"])
 @pytest.mark.parametrize(("kind", "extra"), CASES, ids=["lstm_fused", "lstm", "gru", "rnn"])
 def test_lengths_match_torch_packed_sequences(kind: str, extra: dict, batch_first: bool) -> None:
+    extra = dict(extra)  # a copy: the parametrize dict is shared by both batch_first cases
     fused = extra.pop("fused", True) if kind == "LSTM" else True
     kw = dict(num_layers=2, bidirectional=True, batch_first=batch_first, **extra)
     lm, tm = twins(kind, 3, 5, fused=fused, **kw)
+    assert (lm.fused, lm.batch_first) == (kind == "LSTM" and fused, batch_first)  # as named
     steps, lengths = 6, [6, 2, 4, 1]
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4, steps, 3) if batch_first else (steps, 4, 3))
