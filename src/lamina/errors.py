@@ -21,6 +21,7 @@ __all__ = [
     "check_nonnegative",
     "check_positive_int",
     "check_probability",
+    "check_seed",
     "owner_name",
 ]
 
@@ -57,6 +58,15 @@ def check_positive_int(owner: Any, **values: Any) -> None:
             raise ValueError(
                 f"{owner_name(owner)}: {name} must be a positive integer, got {value!r}"
             )
+
+
+def check_seed(owner: Any, seed: Any, name: str = "seed") -> int | None:
+    """``seed`` as an ``int`` (None stays None), or ``ValueError``: a seed is an integer >= 0."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{owner_name(owner)}: {name} must be an integer >= 0, got {seed!r}")
+    return int(seed)
 
 
 def check_nonnegative(owner: Any, **values: Any) -> None:

@@ -231,8 +231,8 @@ def test_forbidden_argument_combinations_raise_as_in_torch(kwargs, pattern):
 @pytest.mark.parametrize(
     "kwargs, exc, pattern",
     [
-        ({"seed": -1}, ValueError, r"DataLoader: seed must be an integer >= 0 or None, got -1"),
-        ({"seed": 1.5}, ValueError, r"DataLoader: seed must be an integer >= 0 or None, got 1.5"),
+        ({"seed": -1}, ValueError, r"DataLoader: seed must be an integer >= 0, got -1"),
+        ({"seed": 1.5}, ValueError, r"DataLoader: seed must be an integer >= 0, got 1.5"),
         ({"batch_size": 0}, ValueError, r"DataLoader: batch_size must be a positive integer, got 0"),
         ({"batch_size": True}, ValueError, r"DataLoader: batch_size must be a positive integer, got True"),
         ({"batch_size": 2.0}, ValueError, r"DataLoader: batch_size must be a positive integer, got 2.0"),

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from lamina.classic.base import BaseEstimator, RegressorMixin
-from lamina.errors import check_in, check_nonnegative, check_positive_int
+from lamina.errors import check_in, check_nonnegative, check_positive_int, check_seed
 
 __all__ = [
     "BiasVarianceCurve",
@@ -121,7 +121,7 @@ class LinearRegression(_LinearModel):
             check_nonnegative(owner, lr=self.lr)
             check_positive_int(owner, epochs=self.epochs, batch_size=self.batch_size)
             batch = {"gd": X.shape[0], "sgd": 1, "minibatch": self.batch_size}[self.solver]
-            rng = np.random.default_rng(self.seed)
+            rng = np.random.default_rng(check_seed(type(self).__name__, self.seed))
             self.coef_, self.intercept_, self.loss_history_ = _descend(
                 X, y, 0.0, self.lr, self.epochs, batch, rng, self.fit_intercept, owner
             )

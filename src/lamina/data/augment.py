@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.errors import ShapeError, check_in, check_nonnegative
+from lamina.errors import ShapeError, check_in, check_nonnegative, check_seed
 
 __all__ = [
     "Compose",
@@ -115,7 +115,9 @@ class RandomTransform:
     """Base of the random transforms: owns a Generator and the (C,H,W)/(N,C,H,W) handling."""
 
     def __init__(self, seed: int | None = None, rng: np.random.Generator | None = None) -> None:
-        self.rng = rng if rng is not None else np.random.default_rng(seed)
+        self.rng = (
+            rng if rng is not None else np.random.default_rng(check_seed(type(self).__name__, seed))
+        )
 
     def __call__(self, x: Any) -> np.ndarray:
         batch, single = _as_batch(self, x)

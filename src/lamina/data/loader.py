@@ -19,7 +19,7 @@ from lamina.data.sampler import (
     check_generator,
 )
 from lamina.data.worker import WorkerPool
-from lamina.errors import check_positive_int
+from lamina.errors import check_positive_int, check_seed
 
 __all__ = ["DataLoader", "default_collate"]
 
@@ -39,10 +39,7 @@ def _check_args(dataset: Any, batch_size: Any, num_workers: Any, seed: Any, time
         or (num_workers < 0)
     ):
         raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
-    ):
-        raise ValueError(f"DataLoader: seed must be an integer >= 0 or None, got {seed!r}")
+    check_seed("DataLoader", seed)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
         raise ValueError(f"DataLoader: timeout must be a number >= 0, got {timeout!r}")
 

@@ -9,14 +9,22 @@ from typing import Any
 
 import numpy as np
 
+from lamina.autodiff.random import default_generator
 from lamina.data.dataset import Subset
-from lamina.errors import ShapeError, check_positive_int
+from lamina.errors import ShapeError, check_positive_int, check_seed
 
 __all__ = ["KFold", "random_split", "train_test_split"]
 
 
-def _generator(seed: int | None, rng: np.random.Generator | None) -> np.random.Generator:
-    return rng if rng is not None else np.random.default_rng(seed)
+def _generator(
+    owner: str, seed: int | None, rng: np.random.Generator | None
+) -> np.random.Generator:
+    """``rng``, else a Generator from ``seed``, else lamina's default (``manual_seed`` fixes it)."""
+    if rng is not None:
+        return rng
+    if seed is None:
+        return default_generator()
+    return np.random.default_rng(check_seed(owner, seed))
 
 
 def _split_lengths(n: int, lengths: Sequence[float]) -> list[int]:
@@ -44,6 +52,7 @@ def random_split(
     seed: int | None = None,
     *,
     rng: np.random.Generator | None = None,
+    generator: np.random.Generator | None = None,
 ) -> list[Subset]:
     """Split a dataset into non-overlapping random subsets of the given lengths.
 
@@ -53,8 +62,10 @@ def random_split(
     lengths : sequence of int or of float
         Counts summing to ``len(dataset)``, or fractions summing to 1.
     seed : int or None, default=None
-    rng : numpy.random.Generator or None, default=None
-        Used instead of a Generator made from ``seed``.
+        With neither seed nor generator, lamina's default generator draws the split, so
+        ``lamina.manual_seed`` fixes it (as ``torch.manual_seed`` fixes PyTorch's).
+    rng, generator : numpy.random.Generator or None, default=None
+        Used instead of a Generator made from ``seed`` (``generator`` is PyTorch's name).
 
     Returns
     -------
@@ -68,7 +79,7 @@ def random_split(
     """
     n = len(dataset)
     counts = _split_lengths(n, lengths)
-    perm = _generator(seed, rng).permutation(n)
+    perm = _generator("random_split", seed, rng if rng is not None else generator).permutation(n)
     bounds = np.cumsum([0, *counts])
     return [Subset(dataset, perm[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
 
@@ -142,7 +153,7 @@ def train_test_split(
         shapes = ", ".join(str(a.shape) for a in arrays)
         raise ShapeError(f"train_test_split: arrays must have the same length, got {shapes}")
     n_test = _test_count(n, test_size)
-    gen = _generator(seed, rng)
+    gen = _generator("train_test_split", seed, rng)
     if stratify is not None:
         labels = np.asarray(stratify)
         if labels.shape != (n,):
@@ -211,7 +222,7 @@ class KFold:
         n = len(X)
         if n < self.n_splits:
             raise ValueError(f"{self!r}: cannot split {n} samples into {self.n_splits} folds")
-        gen = _generator(self.seed, self._rng)
+        gen = _generator("KFold", self.seed, self._rng)
         order = gen.permutation(n) if self.shuffle else np.arange(n)
         sizes = np.full(self.n_splits, n // self.n_splits)
         sizes[: n % self.n_splits] += 1

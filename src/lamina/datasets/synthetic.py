@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.errors import check_nonnegative, check_positive_int
+from lamina.errors import check_nonnegative, check_positive_int, check_seed
 
 __all__ = [
     "ADDITION_VOCAB",
@@ -24,7 +24,7 @@ ADDITION_VOCAB = "0123456789+"
 
 
 def _generator(seed: int | None, rng: np.random.Generator | None) -> np.random.Generator:
-    return rng if rng is not None else np.random.default_rng(seed)
+    return rng if rng is not None else np.random.default_rng(check_seed("datasets", seed))
 
 
 def _per_class(n: int, k: int) -> np.ndarray:

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lamina.errors import NotFittedError, ShapeError, check_nonnegative, check_positive_int
+from lamina.errors import (
+    NotFittedError,
+    ShapeError,
+    check_nonnegative,
+    check_positive_int,
+    check_seed,
+)
 from lamina.text.keyedvectors import KeyedVectors
 from lamina.text.word2vec import _scatter_add
 
@@ -107,7 +113,7 @@ class GloVe:
         return np.where(x < self.x_max, (x / self.x_max) ** self.alpha, 1.0)
 
     def _train(self, n, rows, cols, logx, fx) -> None:
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(check_seed(type(self).__name__, self.seed))
         d = self.vector_size
         # Each word's vector and bias in one row: [w | b], so one scatter updates both.
         params = [(rng.random((n, d + 1)) - 0.5) / d for _ in range(2)]

@@ -10,7 +10,13 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from lamina.errors import NotFittedError, check_in, check_nonnegative, check_positive_int
+from lamina.errors import (
+    NotFittedError,
+    check_in,
+    check_nonnegative,
+    check_positive_int,
+    check_seed,
+)
 
 __all__ = ["FactorizedBigramLM", "NGramLM", "pad_sentence"]
 
@@ -172,7 +178,7 @@ class NGramLM:
         """
         self._check_fitted()
         check_positive_int(self, max_words=max_words)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(type(self).__name__, seed))
         history = [BOS] * (self.n - 1) + list(context)
         words = [w for w in self.vocab_ if w not in (BOS, UNK)]
         out: list[str] = []
@@ -231,7 +237,7 @@ class FactorizedBigramLM:
                 table[self.index_[h], self.index_[w]] = c
         seen = table.sum(1, keepdims=True)
         self.table_ = np.divide(table, seen, out=np.zeros_like(table), where=seen > 0)
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(check_seed(type(self).__name__, self.seed))
         h_vec = rng.standard_normal((v, self.rank)) * 0.1
         w_vec = rng.standard_normal((v, self.rank)) * 0.1
         ridge = self.reg * np.eye(self.rank)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from lamina.errors import check_nonnegative, check_positive_int
+from lamina.errors import check_nonnegative, check_positive_int, check_seed
 from lamina.text.keyedvectors import KeyedVectors
 from lamina.text.vocab import Vocabulary, count_tokens
 
@@ -165,7 +165,7 @@ class Word2Vec:
             )
         self.vocab_ = vocab
         self.counts_ = vocab.counts_
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(check_seed(type(self).__name__, self.seed))
         n, d = len(vocab), self.vector_size
         vectors = ((rng.random((n, d)) - 0.5) / d).astype(np.float32)
         self.wv = KeyedVectors(vectors, vocab.index_to_token_)

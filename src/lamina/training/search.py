@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from lamina.data.split import KFold
-from lamina.errors import ShapeError, check_positive_int
+from lamina.errors import ShapeError, check_positive_int, check_seed
 
 __all__ = [
     "SearchResult",
@@ -331,7 +331,7 @@ def random_search(
     SearchResult
     """
     check_positive_int("random_search", n_iter=n_iter)
-    gen = rng if rng is not None else np.random.default_rng(seed)
+    gen = rng if rng is not None else np.random.default_rng(check_seed("random_search", seed))
     configs = [_sample("random_search", param_distributions, gen) for _ in range(n_iter)]
     return _run("random_search", _with_seed(build, seed), configs, X, y, cv, scoring)
 
