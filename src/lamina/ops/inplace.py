@@ -31,6 +31,7 @@ from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
 from lamina.ops.elementwise import add, clip, div, mul, pow, sub, where
 from lamina.ops.index import _normalize_index, getitem
+from lamina.ops.layout import clone
 from lamina.ops.shape import broadcast_to
 
 __all__ = [
@@ -94,6 +95,8 @@ def update_(
     old._ctx, old._generation, old._version, old._slot = t._ctx, t._generation, t._version, t._slot
     old.requires_grad = t.requires_grad
     new = compute(old)
+    if new._ctx is None:  # an existing leaf (copy_ of a same-shape source): copy it, so that t
+        new = clone(new)  # neither shares its memory nor cuts the source's gradient
     _check_result(owner, t, new.data)
     if new.dtype != t.dtype:
         new = new.to(t.dtype)
