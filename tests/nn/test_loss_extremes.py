@@ -21,6 +21,7 @@ import lamina as L
 import lamina.nn as nn
 import lamina.nn.functional as F
 from lamina.errors import ShapeError
+from specs.parity import assert_matches_torch
 
 # Inputs that overflow in PyTorch too (x - y for x, y = +-float max) make NumPy warn.
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -46,20 +47,21 @@ def compare(
     dtype: type = np.float32,
 ) -> None:
     """Loss and gradients of every float input equal PyTorch's, inf and NaN in the same places."""
-    arrays = [np.asarray(a, dtype) for a in floats]
-    lt = [L.tensor(a, requires_grad=True) for a in arrays]
-    tt = [torch.tensor(a, requires_grad=True) for a in arrays]
-    lout = lamina_fn(*lt, *(L.tensor(e) for e in extras))
-    tout = torch_fn(*tt, *(torch.tensor(e) for e in extras))
-    assert lout.dtype == dtype
-    np.testing.assert_allclose(lout.numpy(), tout.detach().numpy(), **TOL[dtype], err_msg="loss")
-    upstream = np.linspace(0.5, 1.5, int(np.prod(lout.shape))).reshape(lout.shape).astype(dtype)
-    (lout * L.tensor(upstream)).sum().backward()
-    (tout * torch.from_numpy(upstream)).sum().backward()
-    for i, (a, b) in enumerate(zip(lt, tt)):
-        expected = np.zeros(a.shape, dtype) if b.grad is None else b.grad.numpy()
-        assert a.grad is not None, f"input {i} got no gradient"
-        np.testing.assert_allclose(a.grad.numpy(), expected, **TOL[dtype], err_msg=f"grad {i}")
+    n = len(floats)
+    assert_matches_torch(
+        lambda *a: lamina_fn(*a[:n], *(L.tensor(e) for e in a[n:])),
+        torch_fn,
+        floats,
+        dtype,
+        [np.asarray(e) for e in extras],
+        tol=TOL[dtype],
+        upstream=_upstream,
+        name="loss",
+    )
+
+
+def _upstream(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    return np.linspace(0.5, 1.5, int(np.prod(shape))).reshape(shape).astype(dtype)
 
 
 # ------------------------------------------------------------------ probabilities

@@ -2,12 +2,16 @@
 
 A record names the lamina callable and its PyTorch twin, the shapes of its float inputs
 (a Hypothesis strategy), extra parameters drawn per shape, the input domain (kept off kinks
-and poles), extra non-differentiable inputs (targets, indices) and the error cases.
+and poles), extra non-differentiable inputs (targets, indices) and the error cases. A record
+covers the exported op or Tensor method of its own name and those it lists in ``covers``.
+A record built with ``listed(...)`` has a fixed list of cases (a grid of arguments), and the
+parity suite runs every one of them instead of a Hypothesis sample.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +49,8 @@ class OpSpec:
     rtol32: float = 1e-4
     atol32: float = 1e-5
     errors: tuple[ErrorCase, ...] = ()
+    covers: tuple[str, ...] = ()
+    cases: tuple[tuple[Shapes, dict[str, Any]], ...] = ()
 
     def __repr__(self) -> str:
         return self.name
@@ -77,6 +83,23 @@ def same(n: int, min_dims: int = 1, max_dims: int = 3) -> st.SearchStrategy[Shap
 
 def fixed(*shapes: tuple[int, ...]) -> st.SearchStrategy[Shapes]:
     return st.just(tuple(shapes))
+
+
+def listed(cases: Sequence[tuple[Shapes, dict[str, Any]]]) -> dict[str, Any]:
+    """A record's ``shapes``, ``params`` and ``cases`` from a list of (shapes, params) cases."""
+    by_shapes: dict[Shapes, list[dict[str, Any]]] = {}
+    for shapes, params in cases:
+        by_shapes.setdefault(shapes, []).append(params)
+    return {
+        "shapes": st.sampled_from(list(by_shapes)),
+        "params": lambda s: st.sampled_from(by_shapes[s]),
+        "cases": tuple(cases),
+    }
+
+
+def grid(**axes: Sequence[Any]) -> list[dict[str, Any]]:
+    """Every combination of the named argument values, as keyword dicts."""
+    return [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
 
 
 # ------------------------------------------------------------------ parameter strategies
