@@ -22,8 +22,10 @@ from typing import Any
 import numpy as np
 
 from lamina.autodiff import grad_mode
+from lamina.autodiff.device import check_device
+from lamina.errors import owner_name
 
-__all__ = ["SUPPORTED", "check_dtype", "promote_types", "result_type"]
+__all__ = ["SUPPORTED", "check_dtype", "factory_dtype", "promote_types", "result_type"]
 
 float16 = np.dtype(np.float16)
 SUPPORTED = frozenset(
@@ -53,6 +55,30 @@ def check_dtype(owner: str, dtype: Any) -> np.dtype:
         )
     if dt not in SUPPORTED:
         raise TypeError(f"{owner}: dtype {dt} is not supported")
+    return dt
+
+
+def factory_dtype(owner: Any, device: Any = None, dtype: Any = None) -> np.dtype:
+    """The dtype of a layer's parameters, from PyTorch's factory arguments ``device``, ``dtype``.
+
+    ``device`` must name the CPU (``None``, ``"cpu"``, ``lamina.device("cpu")``): another
+    device is a RuntimeError naming ``owner``. ``dtype`` None is the default dtype
+    (``get_default_dtype()``, float32 unless changed); otherwise it must be float32 or
+    float64, and anything else (an integer type, float16, no dtype at all) is a TypeError
+    naming ``owner``.
+
+    Examples
+    --------
+    >>> factory_dtype("Linear", "cpu", "float64")
+    dtype('float64')
+    """
+    name = owner_name(owner)
+    check_device(name, device)
+    if dtype is None:
+        return grad_mode.get_default_dtype()
+    dt = check_dtype(name, dtype)
+    if dt.kind != "f":
+        raise TypeError(f"{name}: dtype must be a float type (float32 or float64), got {dt}")
     return dt
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.autodiff.grad_mode import get_default_dtype
+from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError, check_in, check_positive_int
 from lamina.nn import init
@@ -37,10 +37,11 @@ class _ConvNd(Module):
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
         dilation: Any, groups: int, bias: bool, padding_mode: str, output_padding: Any = 0,
-        dtype: Any = None, rng: np.random.Generator | None = None,
+        device: Any = None, dtype: Any = None, rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
         name, n = type(self).__name__, self._dims
+        dt = factory_dtype(name, device, dtype)
         check_positive_int(name, in_channels=in_channels, out_channels=out_channels, groups=groups)
         for what, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % groups:
@@ -57,7 +58,6 @@ class _ConvNd(Module):
             self.padding = ntuple(name, "padding", padding, n, minimum=0)
         self.output_padding = ntuple(name, "output_padding", output_padding, n, minimum=0)
         self.padding_mode = padding_mode
-        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
         shape = (
             (in_channels, out_channels // groups) if self._transposed
             else (out_channels, in_channels // groups)
@@ -131,7 +131,9 @@ class Conv2d(_ConvNd):
         Split channels into independent groups; groups == in_channels is depthwise.
     bias : bool, default=True
     padding_mode : "zeros"
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -143,10 +145,12 @@ class Conv2d(_ConvNd):
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
         padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", *, dtype: Any = None, rng: np.random.Generator | None = None,
+        padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
+        rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, dtype=dtype, rng=rng)  # fmt: skip
+                         groups, bias, padding_mode, device=device, dtype=dtype,
+                         rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
         self._check_input(x)
@@ -168,10 +172,12 @@ class Conv1d(_ConvNd):
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
         padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", *, dtype: Any = None, rng: np.random.Generator | None = None,
+        padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
+        rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, dtype=dtype, rng=rng)  # fmt: skip
+                         groups, bias, padding_mode, device=device, dtype=dtype,
+                         rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
         self._check_input(x)
@@ -205,11 +211,12 @@ class ConvTranspose2d(_ConvNd):
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
         padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
-        dilation: Any = 1, padding_mode: str = "zeros", *, dtype: Any = None,
-        rng: np.random.Generator | None = None,
+        dilation: Any = 1, padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
+        *, rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, output_padding, dtype, rng)  # fmt: skip
+                         groups, bias, padding_mode, output_padding, device, dtype,
+                         rng)  # fmt: skip
         for a in range(2):
             if self.output_padding[a] >= max(self.stride[a], self.dilation[a]):
                 raise ValueError(
@@ -257,14 +264,17 @@ class DepthwiseSeparableConv2d(Module):
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
         padding: Any = 0, dilation: Any = 1, bias: bool = True, depth_multiplier: int = 1, *,
-        dtype: Any = None, rng: np.random.Generator | None = None,
+        device: Any = None, dtype: Any = None, rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
+        dtype = factory_dtype("DepthwiseSeparableConv2d", device, dtype)
         check_positive_int("DepthwiseSeparableConv2d", depth_multiplier=depth_multiplier)
         mid = in_channels * depth_multiplier
         self.depthwise = Conv2d(in_channels, mid, kernel_size, stride, padding, dilation,
-                                groups=in_channels, bias=bias, dtype=dtype, rng=rng)  # fmt: skip
-        self.pointwise = Conv2d(mid, out_channels, 1, bias=bias, dtype=dtype, rng=rng)
+                                groups=in_channels, bias=bias, device=device, dtype=dtype,
+                                rng=rng)  # fmt: skip
+        self.pointwise = Conv2d(mid, out_channels, 1, bias=bias, device=device, dtype=dtype,
+                                rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in (3, 4) or x.shape[-3] != self.depthwise.in_channels:
@@ -294,17 +304,18 @@ class SpatiallySeparableConv2d(Module):
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
         padding: Any = 0, bias: bool = True, mid_channels: int | None = None, *,
-        dtype: Any = None, rng: np.random.Generator | None = None,
+        device: Any = None, dtype: Any = None, rng: np.random.Generator | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
         owner = "SpatiallySeparableConv2d"
+        dtype = factory_dtype(owner, device, dtype)
         check_positive_int(owner, kernel_size=kernel_size, stride=stride)
         mid = out_channels if mid_channels is None else mid_channels
         pv, ph = (padding, padding) if isinstance(padding, str) else ((padding, 0), (0, padding))
         self.vertical = Conv2d(in_channels, mid, (kernel_size, 1), (stride, 1), pv, bias=bias,
-                               dtype=dtype, rng=rng)  # fmt: skip
+                               device=device, dtype=dtype, rng=rng)  # fmt: skip
         self.horizontal = Conv2d(mid, out_channels, (1, kernel_size), (1, stride), ph, bias=bias,
-                                 dtype=dtype, rng=rng)  # fmt: skip
+                                 device=device, dtype=dtype, rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in (3, 4) or x.shape[-3] != self.vertical.in_channels:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.autodiff.grad_mode import get_default_dtype
+from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError, check_positive_int
 from lamina.nn import init
@@ -19,10 +19,6 @@ from lamina.ops.shape import flatten
 __all__ = ["Flatten", "Identity", "Linear"]
 
 
-def _dtype(dtype: Any) -> np.dtype:
-    return np.dtype(dtype) if dtype is not None else get_default_dtype()
-
-
 class Linear(Module):
     """Affine map y = x @ weight.T + bias.
 
@@ -31,8 +27,10 @@ class Linear(Module):
     in_features, out_features : int
         Sizes of the last dimension of the input and the output.
     bias : bool, default=True
-    dtype : dtype, optional
-        float32 unless given.
+    device : "cpu", optional
+        PyTorch's argument; the CPU is lamina's one device.
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
         Source of the initial weights.
 
@@ -48,14 +46,15 @@ class Linear(Module):
         in_features: int,
         out_features: int,
         bias: bool = True,
-        *,
+        device: Any = None,
         dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
         check_positive_int("Linear", in_features=in_features, out_features=out_features)
+        dt = factory_dtype("Linear", device, dtype)
         self.in_features, self.out_features = in_features, out_features
-        dt = _dtype(dtype)
         self.weight = Parameter(np.empty((out_features, in_features), dt))
         self.bias = Parameter(np.empty(out_features, dt)) if bias else None
         self.reset_parameters(rng)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.autodiff.grad_mode import get_default_dtype
+from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError, check_nonnegative, check_positive_int
 from lamina.nn import init
@@ -40,26 +40,31 @@ class _BatchNorm(Module):
         Learn weight (ones) and bias (zeros) of shape (C,).
     track_running_stats : bool, default=True
         Keep running_mean (zeros), running_var (ones) and num_batches_tracked buffers.
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
+    bias : bool, default=True
+        With ``affine``, whether to learn the bias (weight only when False).
     """
 
     _expected = ""
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-        affine: bool = True, track_running_stats: bool = True, *, dtype: Any = None,
+        affine: bool = True, track_running_stats: bool = True, device: Any = None,
+        dtype: Any = None, *, bias: bool = True,
     ) -> None:  # fmt: skip
         super().__init__()
         name = type(self).__name__
+        dt = factory_dtype(name, device, dtype)
         check_positive_int(name, num_features=num_features)
         check_nonnegative(name, eps=eps)
         if momentum is not None:
             check_nonnegative(name, momentum=momentum)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
-        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
         self.weight = Parameter(np.ones(num_features, dt)) if affine else None
-        self.bias = Parameter(np.zeros(num_features, dt)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dt)) if affine and bias else None
         if track_running_stats:
             self.register_buffer("running_mean", Tensor(np.zeros(num_features, dt)))
             self.register_buffer("running_var", Tensor(np.ones(num_features, dt)))
@@ -78,8 +83,9 @@ class _BatchNorm(Module):
     def reset_parameters(self) -> None:
         """Reset the running statistics, weight to ones and bias to zeros."""
         self.reset_running_stats()
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def _check_input(self, x: Tensor) -> None:
@@ -147,14 +153,18 @@ class LayerNorm(Module):
         Learn weight (ones) and bias (zeros) of shape ``normalized_shape``.
     bias : bool, default=True
         With ``elementwise_affine``, whether to learn the bias.
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     """
 
     def __init__(
         self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
-        elementwise_affine: bool = True, bias: bool = True, *, dtype: Any = None,
+        elementwise_affine: bool = True, bias: bool = True, device: Any = None,
+        dtype: Any = None,
     ) -> None:  # fmt: skip
         super().__init__()
+        dt = factory_dtype("LayerNorm", device, dtype)
         shape = (
             (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         )
@@ -166,7 +176,6 @@ class LayerNorm(Module):
         check_nonnegative("LayerNorm", eps=eps)
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = bool(elementwise_affine)
-        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
         self.weight = Parameter(np.ones(shape, dt)) if elementwise_affine else None
         self.bias = Parameter(np.zeros(shape, dt)) if elementwise_affine and bias else None
 
@@ -208,14 +217,20 @@ class InstanceNorm2d(_BatchNorm):
     affine : bool, default=False
         Learn weight (ones) and bias (zeros) of shape (C,).
     track_running_stats : bool, default=False
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
+    bias : bool, default=True
+        With ``affine``, whether to learn the bias.
     """
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-        affine: bool = False, track_running_stats: bool = False, *, dtype: Any = None,
+        affine: bool = False, track_running_stats: bool = False, device: Any = None,
+        dtype: Any = None, *, bias: bool = True,
     ) -> None:  # fmt: skip
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype=dtype)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype,
+                         bias=bias)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
         # PyTorch only warns about a channel mismatch when there is no per-channel state
@@ -255,14 +270,19 @@ class GroupNorm(Module):
     eps : float, default=1e-5
     affine : bool, default=True
         Learn weight (ones) and bias (zeros) of shape (C,).
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
+    bias : bool, default=True
+        With ``affine``, whether to learn the bias.
     """
 
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, *,
-        dtype: Any = None,
+        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+        device: Any = None, dtype: Any = None, *, bias: bool = True,
     ) -> None:  # fmt: skip
         super().__init__()
+        dt = factory_dtype("GroupNorm", device, dtype)
         check_positive_int("GroupNorm", num_groups=num_groups, num_channels=num_channels)
         if num_channels % num_groups:
             raise ValueError(
@@ -272,14 +292,14 @@ class GroupNorm(Module):
         check_nonnegative("GroupNorm", eps=eps)
         self.num_groups, self.num_channels, self.eps = num_groups, num_channels, eps
         self.affine = bool(affine)
-        dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
         self.weight = Parameter(np.ones(num_channels, dt)) if affine else None
-        self.bias = Parameter(np.zeros(num_channels, dt)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dt)) if affine and bias else None
 
     def reset_parameters(self) -> None:
         """Weight to ones, bias to zeros."""
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def forward(self, x: Tensor) -> Tensor:

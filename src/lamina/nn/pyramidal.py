@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import check_positive_int
 from lamina.nn.container import ModuleList
@@ -87,7 +88,8 @@ class PyramidalLSTM(Pyramidal):
     num_layers : int, default=3
     bidirectional : bool, default=True
     batch_first : bool, default=False
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
     rng : numpy.random.Generator, optional
     """
 
@@ -99,9 +101,11 @@ class PyramidalLSTM(Pyramidal):
         bidirectional: bool = True,
         batch_first: bool = False,
         *,
+        device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
     ) -> None:
+        factory_dtype("PyramidalLSTM", device, dtype)
         check_positive_int("PyramidalLSTM", num_layers=num_layers)
         out = hidden_size * (2 if bidirectional else 1)
         layers = [
@@ -110,6 +114,7 @@ class PyramidalLSTM(Pyramidal):
                 hidden_size,
                 batch_first=batch_first,
                 bidirectional=bidirectional,
+                device=device,
                 dtype=dtype,
                 rng=rng,
             )

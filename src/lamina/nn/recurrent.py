@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import DTypeError, ShapeError, check_in, check_positive_int
 from lamina.nn.module import Module
 from lamina.nn.packing import PackedSequence, check_lengths
 from lamina.nn.parameter import Parameter
-from lamina.nn.rnn_cells import RULES, CellRule, State, default_dtype, init_uniform
+from lamina.nn.rnn_cells import RULES, CellRule, State, init_uniform
 from lamina.ops.activation import dropout as dropout_op
 from lamina.ops.elementwise import where
 from lamina.ops.index import getitem
@@ -60,11 +61,13 @@ class RNNBase(Module):
         bidirectional: bool = False,
         *,
         fused: bool = False,
+        device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
         owner = type(self).__name__
+        dt = factory_dtype(owner, device, dtype)
         check_positive_int(owner, input_size=input_size, hidden_size=hidden_size)
         check_positive_int(owner, num_layers=num_layers)
         if not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
@@ -73,7 +76,7 @@ class RNNBase(Module):
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional = bidirectional
-        dt, rows, d = default_dtype(dtype), rule.gates * hidden_size, 2 if bidirectional else 1
+        rows, d = rule.gates * hidden_size, 2 if bidirectional else 1
         for layer in range(num_layers):
             n_in = input_size if layer == 0 else hidden_size * d
             for suffix in ("", "_reverse")[:d]:
@@ -231,7 +234,9 @@ class RNN(RNNBase):
     dropout : float, default=0
         Dropout on the outputs of every layer but the last, in training mode.
     bidirectional : bool, default=False
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -253,6 +258,7 @@ class RNN(RNNBase):
         dropout: float = 0.0,
         bidirectional: bool = False,
         *,
+        device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
     ) -> None:
@@ -260,7 +266,7 @@ class RNN(RNNBase):
         rule = RULES["RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"]
         super().__init__(
             rule, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, dtype=dtype, rng=rng,
+            bidirectional, device=device, dtype=dtype, rng=rng,
         )  # fmt: skip
         self.nonlinearity = nonlinearity
 
@@ -287,7 +293,9 @@ class LSTM(RNNBase):
         Run each layer (input projection and time loop) as one fused op
         (``lamina.ops.rnn.lstm_scan``), much faster; first derivatives only. ``fused=False``
         composes the steps from lamina ops, which supports gradients of gradients.
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -308,12 +316,13 @@ class LSTM(RNNBase):
         bidirectional: bool = False,
         *,
         fused: bool = True,
+        device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(
             RULES["LSTM"], input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, fused=fused, dtype=dtype, rng=rng,
+            bidirectional, fused=fused, device=device, dtype=dtype, rng=rng,
         )  # fmt: skip
 
 
@@ -331,7 +340,9 @@ class GRU(RNNBase):
     batch_first : bool, default=False
     dropout : float, default=0
     bidirectional : bool, default=False
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -349,10 +360,11 @@ class GRU(RNNBase):
         dropout: float = 0.0,
         bidirectional: bool = False,
         *,
+        device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(
             RULES["GRU"], input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, dtype=dtype, rng=rng,
+            bidirectional, device=device, dtype=dtype, rng=rng,
         )  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.autodiff.grad_mode import get_default_dtype
+from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError, check_in, check_positive_int
 from lamina.nn import init
@@ -103,10 +103,6 @@ RULES: dict[str, CellRule] = {
 }
 
 
-def default_dtype(dtype: Any) -> np.dtype:
-    return np.dtype(dtype) if dtype is not None else get_default_dtype()
-
-
 def init_uniform(params: Any, hidden_size: int, rng: np.random.Generator | None) -> None:
     """PyTorch's recurrent default: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H))."""
     bound = 1 / math.sqrt(hidden_size)
@@ -118,13 +114,15 @@ class _CellBase(Module):
     """Parameters weight_ih (G*H, I), weight_hh (G*H, H), bias_ih and bias_hh (G*H,)."""
 
     def __init__(
-        self, rule: CellRule, input_size: int, hidden_size: int, bias: bool, dtype: Any, rng: Any
-    ) -> None:
+        self, rule: CellRule, input_size: int, hidden_size: int, bias: bool, device: Any,
+        dtype: Any, rng: Any,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.rule = rule
+        dt = factory_dtype(type(self).__name__, device, dtype)
         check_positive_int(type(self).__name__, input_size=input_size, hidden_size=hidden_size)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        dt, rows = default_dtype(dtype), self.rule.gates * hidden_size
+        rows = self.rule.gates * hidden_size
         self.weight_ih = Parameter(np.empty((rows, input_size), dt))
         self.weight_hh = Parameter(np.empty((rows, hidden_size), dt))
         self.bias_ih = Parameter(np.empty(rows, dt)) if bias else None
@@ -176,7 +174,9 @@ class RNNCell(_CellBase):
     input_size, hidden_size : int
     bias : bool, default=True
     nonlinearity : {'tanh', 'relu'}, default='tanh'
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -193,13 +193,14 @@ class RNNCell(_CellBase):
         hidden_size: int,
         bias: bool = True,
         nonlinearity: str = "tanh",
-        *,
+        device: Any = None,
         dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
     ) -> None:
         check_in("RNNCell", "nonlinearity", nonlinearity, ("tanh", "relu"))
         rule = RULES["RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"]
-        super().__init__(rule, input_size, hidden_size, bias, dtype, rng)
+        super().__init__(rule, input_size, hidden_size, bias, device, dtype, rng)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
@@ -222,7 +223,9 @@ class LSTMCell(_CellBase):
     ----------
     input_size, hidden_size : int
     bias : bool, default=True
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -237,11 +240,12 @@ class LSTMCell(_CellBase):
         input_size: int,
         hidden_size: int,
         bias: bool = True,
-        *,
+        device: Any = None,
         dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
     ) -> None:
-        super().__init__(RULES["LSTM"], input_size, hidden_size, bias, dtype, rng)
+        super().__init__(RULES["LSTM"], input_size, hidden_size, bias, device, dtype, rng)
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> State:
         return self._step(input, hx)
@@ -257,7 +261,9 @@ class GRUCell(_CellBase):
     ----------
     input_size, hidden_size : int
     bias : bool, default=True
-    dtype : dtype, optional
+    device : "cpu", optional
+    dtype : float32 or float64, optional
+        The default dtype unless given.
     rng : numpy.random.Generator, optional
 
     Notes
@@ -270,11 +276,12 @@ class GRUCell(_CellBase):
         input_size: int,
         hidden_size: int,
         bias: bool = True,
-        *,
+        device: Any = None,
         dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
     ) -> None:
-        super().__init__(RULES["GRU"], input_size, hidden_size, bias, dtype, rng)
+        super().__init__(RULES["GRU"], input_size, hidden_size, bias, device, dtype, rng)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         return self._step(input, hx)[0]
