@@ -14,7 +14,7 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[progress,plot,data,safetensors,onnx,test]"
+	$(BIN)/pip install --quiet -e ".[progress,plot,data,safetensors,onnx,test,mpi]"
 	touch $@
 
 demo: $(VENV)/.demo-installed
