@@ -60,9 +60,7 @@ class SyncBatchNorm(_BatchNorm):
 
     def _check_input(self, x: Tensor) -> None:
         if x.ndim < 2 or x.shape[1] != self.num_features:
-            raise ShapeError(
-                f"{self!r}: expected input (N, {self.num_features}, *), got {x.shape}"
-            )
+            raise ShapeError(f"{self!r}: expected input (N, {self.num_features}, *), got {x.shape}")
 
     def forward(self, x: Tensor) -> Tensor:
         self._check_input(x)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lamina.distributed import is_main
 from lamina.errors import check_in
 from lamina.training.files import atomic_open, save_file
 
@@ -181,7 +182,8 @@ class ModelCheckpoint(_Monitor):
                 return
             self.best = value
         state = self.trainer.state_dict() if self.full_state else self.trainer.model.state_dict()
-        save_file(state, self.path)
+        if is_main():  # under mpiexec the replicas are equal: rank 0 writes
+            save_file(state, self.path)
 
 
 class LearningRateScheduler(Callback):
@@ -227,7 +229,7 @@ class CSVLogger(Callback):
         self._keys: list[str] | None = None
 
     def on_train_begin(self) -> None:
-        if self.append:
+        if self.append or not is_main():  # under mpiexec rank 0 writes
             return
         history = self.trainer.history
         if not history.rows:
@@ -252,6 +254,8 @@ class CSVLogger(Callback):
         return [epoch, *(f"{logs.get(k, float('nan')):.6g}" for k in self._keys or [])]
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if not is_main():
+            return
         if self._keys is None:
             self._keys = sorted(logs)
             if self.path.stat().st_size == 0 if self.path.exists() else True:
@@ -338,7 +342,7 @@ class ProgressBar(Callback):
 
     def _active(self) -> bool:
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        return self.verbose > 0 and (tty or self.force)
+        return self.verbose > 0 and (tty or self.force) and is_main()
 
     def on_train_begin(self) -> None:
         self._epochs = self.trainer.epochs
@@ -367,5 +371,7 @@ class ProgressBar(Callback):
             self._bar.set_postfix_str(text)
             self._bar.close()
             self._bar = None
+        elif not is_main():
+            return  # under mpiexec rank 0 reports
         elif self.verbose > 0 and (epoch + 1) % max(1, self._epochs // 10) in (0, self._epochs):
             log.info("epoch %d/%d  %s", epoch + 1, self._epochs, text)  # about ten lines a run

@@ -15,6 +15,14 @@ from lamina.autodiff import Tensor, no_grad
 from lamina.autodiff import random as lamina_random
 from lamina.data.dataset import TensorDataset
 from lamina.data.loader import DataLoader
+from lamina.distributed import (
+    DistributedDataParallel,
+    gather,
+    reduce_sums,
+    shard_eval_loader,
+    shard_loader,
+    world_size,
+)
 from lamina.errors import check_positive_int
 from lamina.nn.module import Module
 from lamina.ops.shape import cat
@@ -123,11 +131,12 @@ class Trainer:
         self._loader_state: Any = _NOT_RESUMED  # a loader state after load_state_dict
         self._resumed_stop = False
         self._restored_callbacks: list[Callback] | None = None
+        self._net: Module = model  # under mpiexec: the model in DistributedDataParallel
 
     # ------------------------------------------------------------------ steps
     def train_step(self, x: Tensor, y: Tensor, batch: int) -> tuple[float, Tensor]:
         """One optimization step on a batch; returns the loss value and the detached output."""
-        out = self.model(x)
+        out = self._net(x)
         loss = self.loss(out, y)
         self.optimizer.zero_grad()
         loss.backward()
@@ -140,6 +149,8 @@ class Trainer:
         if not self.metrics or not outs:
             return {}
         scores, target = cat(outs).numpy(), cat(ys).numpy()
+        if world_size() > 1:  # every rank's outputs: metrics of the whole data, not averages
+            scores, target = gather(scores), gather(target)
         return {prefix + name: float(fn(target, scores)) for name, fn in self.metrics.items()}
 
     # ------------------------------------------------------------------ loops
@@ -166,6 +177,10 @@ class Trainer:
         dtype = model_dtype(self.model)
         self.train_data = as_loader(train, batch_size, shuffle=True, seed=seed, dtype=dtype)
         _check_not_empty("Trainer.fit", "training data", self.train_data)
+        if world_size() > 1:  # under mpiexec: this rank's shard, gradients averaged
+            self.train_data = shard_loader(self.train_data, 0 if seed is None else seed)
+            if not isinstance(self._net, DistributedDataParallel):
+                self._net = DistributedDataParallel(self.model)
         self._restore_loader()
         validation = (
             as_loader(validation, batch_size, dtype=dtype) if validation is not None else None
@@ -217,6 +232,8 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_epoch_begin(epoch)
         self.model.train()
+        if hasattr(getattr(self.train_data, "sampler", None), "set_epoch"):
+            self.train_data.sampler.set_epoch(epoch)  # a DistributedSampler's order
         total, count, outs, ys = 0.0, 0, [], []
         for batch, (x, y) in enumerate(self.train_data):
             for cb in self.callbacks:
@@ -231,6 +248,7 @@ class Trainer:
                 cb.on_batch_end(batch, {"loss": value})
             if self.stop_training or batch + 1 == self.steps_per_epoch:
                 break
+        total, count = reduce_sums(total, count) if world_size() > 1 else (total, count)
         if count == 0:
             raise ValueError(f"Trainer.fit: epoch {epoch} got no training samples (empty data)")
         logs = {"loss": total / count}
@@ -242,6 +260,7 @@ class Trainer:
         check_positive_int("Trainer.evaluate", batch_size=batch_size)
         loader = as_loader(data, batch_size, dtype=model_dtype(self.model))
         _check_not_empty("Trainer.evaluate", "data", loader)
+        loader = shard_eval_loader(loader)  # under mpiexec: this rank's part
         was_training = self.model.training
         self.model.eval()
         total, count, outs, ys = 0.0, 0, [], []
@@ -253,6 +272,7 @@ class Trainer:
                 outs.append(out)
                 ys.append(y)
         self.model.train(was_training)
+        total, count = reduce_sums(total, count) if world_size() > 1 else (total, count)
         if count == 0:
             raise ValueError("Trainer.evaluate: the data has no samples")
         return {prefix + "loss": total / count, **self._metrics(prefix, outs, ys)}
