@@ -1,0 +1,87 @@
+"""Record a model's graph for export: its nodes in recording order, with their keywords.
+
+``Function.apply`` keeps the arrays a node needs for backward, not every keyword its forward
+took (a reshape's target, a clip's bounds), so while tracing ``apply`` is wrapped to attach
+the keywords to each node it records as ``_export_kwargs``; the wrapper is removed after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lamina.autodiff.function import Function
+from lamina.autodiff.grad_mode import enable_grad
+from lamina.autodiff.tensor import Tensor
+
+__all__ = ["Trace", "trace"]
+
+_LOCK = threading.Lock()  # one trace at a time: the wrapper is process-wide while it is on
+
+
+@contextlib.contextmanager
+def _recording() -> Iterator[None]:
+    original = Function.__dict__["apply"]
+
+    def apply(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
+        out = original.__func__(cls, *args, **kwargs)
+        for t in out if isinstance(out, tuple) else (out,):
+            if isinstance(t, Tensor) and type(t._ctx) is cls:
+                t._ctx._export_kwargs = kwargs
+                break
+        return out
+
+    with _LOCK:
+        Function.apply = classmethod(apply)  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            Function.apply = original  # type: ignore[method-assign]
+
+
+def producer(fn: Function, t: Tensor) -> tuple[Function | None, int]:
+    """The node (and output slot) that made input ``t`` of ``fn`` when ``fn`` used it."""
+    if hasattr(fn, "_parent"):
+        return fn._parent(t)  # type: ignore[no-any-return]
+    return t._ctx, getattr(t, "_slot", 0)
+
+
+@dataclass
+class Trace:
+    """One run of the model: the input tensors, the outputs, the nodes in recording order."""
+
+    inputs: list[Tensor]
+    outputs: list[Tensor]
+    nodes: list[Function]
+
+
+def trace(model: Any, arrays: list[np.ndarray]) -> Trace:
+    """Run ``model`` on ``arrays`` with a graph recorded (parameters require grad)."""
+    inputs = [Tensor(a) for a in arrays]
+    for t in inputs:
+        if t.dtype.kind == "f":
+            t.requires_grad = True
+    with _recording(), enable_grad():
+        out = model(*inputs)
+    outputs = list(out) if isinstance(out, (tuple, list)) else [out]
+    for i, o in enumerate(outputs):
+        if not isinstance(o, Tensor):
+            raise TypeError(
+                f"lamina.onnx.export: output {i} of the model is a {type(o).__name__}; "
+                "export takes models that return a Tensor or a tuple of Tensors"
+            )
+    seen: dict[int, Function] = {}
+    stack = [o._ctx for o in outputs]
+    while stack:
+        fn = stack.pop()
+        if fn is None or id(fn) in seen:
+            continue
+        seen[id(fn)] = fn
+        stack.extend(producer(fn, t)[0] for t in fn._inputs)
+    nodes = sorted(seen.values(), key=lambda fn: fn.sequence)
+    return Trace(inputs, outputs, nodes)
