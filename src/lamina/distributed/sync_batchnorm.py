@@ -115,7 +115,7 @@ class SyncBatchNorm(_BatchNorm):
         for name, child in list(module.named_children()):
             converted = cls.convert_sync_batchnorm(child)
             if converted is not child:
-                setattr(module, name, converted)
+                module._modules[name] = converted  # in place: the children keep their order
         return module
 
 
