@@ -100,8 +100,7 @@ class _Names:
         """softmax's stabilizing shift x - max(x, dim), taken outside the graph: rebuilt."""
         if type(fn).__name__ != "Sub" or i != 1:
             return None
-        x, x2, m, m2 = (f._inputs[j].data for f in (fn, twin) for j in (0, 1))
-        x, m, x2, m2 = x, x2, m, m2  # (fn's x, fn's m, twin's x, twin's m)
+        x, m, x2, m2 = (f._inputs[j].data for f in (fn, twin) for j in (0, 1))
         for d in range(x.ndim):
             if (
                 m.shape == (*x.shape[:d], 1, *x.shape[d + 1 :])
