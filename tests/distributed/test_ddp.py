@@ -21,8 +21,8 @@ from lamina.autodiff import Tensor
 def build(seed):
     lamina.manual_seed(seed)
     return nn.Sequential(nn.Linear(5, 16, dtype="float64"), nn.Tanh(),
-                         nn.Linear(16, 16, dtype="float64"), nn.ReLU(),
-                         nn.Linear(16, 3, dtype="float64"))
+                         nn.Linear(16, 16, dtype="float64"), nn.BatchNorm1d(16, dtype="float64"),
+                         nn.ReLU(), nn.Linear(16, 3, dtype="float64"))
 
 rng = np.random.default_rng(0)
 X, Y = rng.normal(size=(48, 5)), rng.integers(0, 3, 48)
@@ -41,7 +41,7 @@ def _reference() -> list[np.ndarray]:
         opt.zero_grad()
         loss.backward()
         opt.step()
-    return [p.data for p in net.parameters()]
+    return [p.data for p in net.parameters()] + [net[3].running_mean.data, net[3].running_var.data]
 
 
 JOB = (
@@ -52,6 +52,8 @@ import lamina.distributed as d
 from lamina.data import DataLoader, TensorDataset
 r, n = d.rank(), d.world_size()
 net = build(seed=r)  # different weights on every rank: the wrapper copies rank 0's
+# batch statistics of the global batch, as the one process has them
+net = d.SyncBatchNorm.convert_sync_batchnorm(net)
 ddp = d.DistributedDataParallel(net, bucket_cap_mb=float(sys.argv[1]))
 opt = optim.SGD(net.parameters(), lr=0.5, momentum=0.9)
 ds = TensorDataset(X, Y)
@@ -64,7 +66,8 @@ for step, (x, y) in enumerate(loader):
     loss.backward()
     opt.step()
 if r == 0:
-    np.savez("weights.npz", *[p.data for p in net.parameters()])
+    np.savez("weights.npz", *[p.data for p in net.parameters()], net[3].running_mean.data,
+             net[3].running_var.data)
     print("buckets", len(ddp.buckets), "reductions", ddp.reductions)
 """
 )
@@ -76,10 +79,12 @@ def test_ranks_on_shards_equal_one_process_on_the_global_batch(tmp_path, ranks, 
     out = check_ok(run_mpi(tmp_path, ranks, JOB, str(cap)))
     with np.load(tmp_path / "weights.npz") as f:
         got = [f[f"arr_{i}"] for i in range(len(f.files))]
-    for a, b in zip(got, _reference()):
+    want = _reference()
+    assert len(got) == len(want) == 10
+    for a, b in zip(got, want):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
     buckets = int(out.split()[1])
-    assert buckets == (1 if cap > 1 else 3)  # 1 kB: [b3, W3, b2], [W2], [b1, W1]
+    assert buckets == (1 if cap > 1 else 3)  # 1 kB: [b4, W4, bn.b, bn.w, b2], [W2], [b1, W1]
     assert f"reductions {4 * buckets}" in out  # one all-reduce per bucket per step
 
 

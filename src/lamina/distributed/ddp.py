@@ -119,10 +119,10 @@ class DistributedDataParallel(Module):
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         if world_size() == 1:
             return self.module(*args, **kwargs)
-        if self.broadcast_buffers and self.training:
+        if self.broadcast_buffers:
             for _, b in self.module.named_buffers():
                 _broadcast_tensor(b)
-        if not (is_grad_enabled() and self.training):
+        if not is_grad_enabled():
             return self.module(*args, **kwargs)
         self._anchor.grad = None
         marker = _Start.apply(self._anchor, owner=self)
