@@ -90,3 +90,38 @@ def test_resumed_run_equals_uninterrupted_run_and_metrics_are_global(tmp_path):
     ev = Trainer(net, None, nn.CrossEntropyLoss(), {"accuracy": metrics.accuracy}).evaluate((x, y))
     loss, acc = (float(v) for v in full.split()[1:3])
     assert abs(loss - ev["loss"]) < 1e-12 and acc == ev["accuracy"]
+
+
+def test_keras_model_fit_shards_the_data_and_only_rank_0_reports(tmp_path):
+    proc = run_mpi(
+        tmp_path,
+        2,
+        """
+        import logging, sys
+        import numpy as np
+        import lamina
+        import lamina.distributed as d
+        from lamina import nn
+        from lamina.training import Model
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        lamina.manual_seed(0)
+        model = Model(nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2)))
+        model.compile("adam", "cross_entropy", metrics=["accuracy"], lr=0.05)
+        seen = []
+        orig = model.module.forward
+        model.module.forward = lambda x: (seen.append(len(x)), orig(x))[1]
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(200, 2)).astype(np.float32)
+        y = (x[:, 0] * x[:, 1] > 0).astype(np.int64) | (x[:, 0] > 0)
+        history = model.fit(x, y, epochs=3, batch_size=20, validation_split=0.2, verbose=1)
+        # an epoch: 8 steps on half of each global batch of 20 (160 training samples), then
+        # validation on this rank's half of the 40 held-out samples
+        assert seen[:9] == [10] * 8 + [20], seen[:9]
+        ev = model.evaluate(x, y)
+        if d.is_main():
+            print("acc", history.history["val_accuracy"][-1], ev["accuracy"])
+    """,
+    )
+    out = check_ok(proc)
+    assert out.split()[0] == "acc" and float(out.split()[2]) > 0.8
+    assert proc.stderr.count("epoch 3/3") == 1  # one rank reports
