@@ -1,6 +1,7 @@
 """Recurrent layers beyond the contract: variable lengths against PyTorch's packed sequences,
 truncated BPTT, the pyramidal stack, the fused LSTM, gradient checks, long sequences, dropout
-between layers, Embedding's padding row and the parameter counts."""
+between layers, Embedding's padding row and the parameter counts. (The fused op lstm_scan
+itself has op records in tests/specs/ops_misc.py: PyTorch parity and finite differences.)"""
 
 from __future__ import annotations
 
@@ -218,29 +219,6 @@ def test_fused_lstm_matches_composed_with_lengths_and_truncation() -> None:
         results.append([out, h, c, lx.grad, lh.grad, *(p.grad for p in lm.parameters())])
     for a, b in zip(*results):
         np.testing.assert_allclose(a.numpy(), b.numpy(), **TIGHT)
-
-
-@pytest.mark.parametrize("bias", [True, False], ids=["bias", "no_bias"])
-def test_lstm_scan_gradients_match_finite_differences(bias: bool) -> None:
-    rng = np.random.default_rng(3)
-    steps, n, n_in, hid = 6, 3, 2, 3  # 6 steps: one full block of gate factors and a partial one
-    args = [
-        rng.standard_normal((steps, n, n_in)),
-        rng.standard_normal((n, hid)),
-        rng.standard_normal((n, hid)),
-        rng.standard_normal((4 * hid, n_in)) * 0.5,
-        rng.standard_normal((4 * hid, hid)) * 0.5,
-    ] + [rng.standard_normal(4 * hid) * 0.5 for _ in range(2 if bias else 0)]
-    tensors = [L.tensor(a, requires_grad=True) for a in args]
-    mask = np.arange(steps)[:, None] < np.array([6, 4, 1])[None, :]
-    rest = {} if bias else {"b_ih": None, "b_hh": None}
-
-    def run(x, h0, c0, w_ih, w_hh, *biases):
-        bs = dict(zip(("b_ih", "b_hh"), biases)) if biases else rest
-        out, h, c = L.ops.lstm_scan(x, h0, c0, w_ih, w_hh, **bs, mask=mask)
-        return (out * out).sum() + h.sum() + (c * c).sum()
-
-    assert gradcheck(run, tensors)
 
 
 def test_lstm_scan_refuses_mismatched_shapes() -> None:

@@ -3,7 +3,8 @@
 conv1d/conv2d (stride, padding incl. "same", dilation, groups), the transposed convolutions
 (output_padding), max/avg/lp/l2/adaptive/global pooling (ceil mode, padding, count_include_pad,
 indices, a channels-first input), batch norm (train and eval, running statistics) and layer
-norm. Each grid record runs every case for parity in float32 and float64; the generic suites
+norm. Every pooling case also checks pool_geometry, the window arithmetic the pooling ops and
+layers share. Each grid record runs every case for parity in float32 and float64; the generic suites
 also check a sample of its cases against finite differences, first and second order.
 """
 

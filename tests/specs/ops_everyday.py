@@ -124,6 +124,7 @@ def _einsum_record(name: str, equation: str, shapes: tuple[tuple[int, ...], ...]
         lambda *xs: L.einsum(equation, *xs),
         lambda *xs: torch.einsum(equation, *xs),
         fixed(*shapes),
+        covers=("einsum",) if name == "matmul" else (),
     )
 
 
@@ -159,7 +160,7 @@ OPS: list[OpSpec] = [
         lambda x: x.transpose(0, -1).contiguous(),
         unary(1),
     ),
-    OpSpec("norm_2", L.norm, _norm_torch, unary(), _norm_params(2)),
+    OpSpec("norm_2", L.norm, _norm_torch, unary(), _norm_params(2), covers=("norm",)),
     OpSpec("norm_fro", lambda x, **p: x.norm(**p), _norm_torch, unary(), _norm_params("fro")),
     OpSpec(
         "norm_1",
@@ -182,7 +183,15 @@ OPS: list[OpSpec] = [
     OpSpec("tril", L.tril, torch.tril, unary(2, 3), _diagonal),
     OpSpec("triu", lambda x, **p: x.triu(**p), torch.triu, unary(2, 3), _diagonal),
     OpSpec("roll_flat", lambda x: L.roll(x, 2), lambda x: torch.roll(x, 2), unary()),
-    OpSpec("roll_dims", L.roll, torch.roll, unary(1), _roll_dims),
+    OpSpec("roll_dims", L.roll, torch.roll, unary(1), _roll_dims, covers=("roll",)),
+    OpSpec(
+        "argsort",
+        lambda x, **p: x.argsort(**p),
+        torch.argsort,
+        unary(1),
+        _sort,
+        differentiable=False,
+    ),
     OpSpec(
         "repeat",
         lambda x, sizes: x.repeat(*sizes),

@@ -83,6 +83,7 @@ OPS = [
         lambda x, **p: TF.dropout2d(x, 0.5, training=False, **p),
         fixed((2, 3, 2, 2)),
         _options(inplace=[False, True]),
+        covers=("dropout2d",),
         errors=(
             ErrorCase((np.zeros((2, 3)),), ShapeError, r"dropout2d: expected input \(N, C, H, W\)"),
         ),
@@ -101,6 +102,7 @@ OPS = [
                 {"size": (4, 10)},
             ]
         ),
+        covers=("interpolate",),
         errors=(
             ErrorCase(
                 (np.zeros((1, 1, 2, 2)),),
