@@ -93,11 +93,16 @@ def max_relative_deviation(twin: Twin) -> float:
     return worst
 
 
+# README's claim: "100-step trajectories equal torch.optim to <= 1.3e-12 relative". Measured
+# (float64, 1 or 2 BLAS threads alike): worst 1.29e-12 (Adadelta, weight_decay, maximize);
+# 4.8e-13 Adagrad; every other case <= 1.1e-13.
+RELATIVE = 1.3e-12
+
+
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_optimizer_matches_torch_after_100_steps(case: tuple[str, dict[str, Any], Any]) -> None:
     twin = run_both(*case)
-    for lam, tor in zip(twin.params(), twin.torch_params()):
-        np.testing.assert_allclose(lam.data, tor.detach().numpy(), rtol=1e-6, atol=1e-9)
+    assert max_relative_deviation(twin) <= RELATIVE
     moved = twin.params()[0].data - Twin().params()[0].data
     assert np.abs(moved).max() > 1e-3  # the options really trained the network
 
