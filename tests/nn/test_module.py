@@ -42,11 +42,26 @@ def test_assigning_before_init_raises() -> None:
 
 
 def test_shared_parameters_are_listed_once_and_accumulate_gradients() -> None:
-    shared = nn.Linear(2, 2)
+    shared = nn.Linear(2, 2).to(np.float64)
     model = nn.Sequential(shared, nn.Tanh(), shared)
     assert len(list(model.parameters())) == 2
-    model(L.randn(3, 2)).sum().backward()
-    assert shared.weight.grad is not None
+    x = np.random.default_rng(0).standard_normal((3, 2))
+    model(L.tensor(x)).sum().backward()
+    # the two uses' gradients, summed: y = W tanh(W x + b) + b
+    w, b = shared.weight.numpy(), shared.bias.numpy()
+    h = np.tanh(x @ w.T + b)
+    g_first = (np.ones((3, 2)) @ w) * (1 - h**2)  # back through the second use, then tanh
+    expected_w = np.ones((3, 2)).T @ h + g_first.T @ x
+    expected_b = np.ones((3, 2)).sum(0) + g_first.sum(0)
+    np.testing.assert_allclose(shared.weight.grad.numpy(), expected_w, rtol=1e-12)
+    np.testing.assert_allclose(shared.bias.grad.numpy(), expected_b, rtol=1e-12)
+    tshared = torch.nn.Linear(2, 2).double()  # and PyTorch's sum with the same weights
+    tshared.load_state_dict(
+        {k: torch.from_numpy(np.array(v)) for k, v in shared.state_dict().items()}
+    )
+    torch.nn.Sequential(tshared, torch.nn.Tanh(), tshared)(torch.from_numpy(x)).sum().backward()
+    np.testing.assert_allclose(shared.weight.grad.numpy(), tshared.weight.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(shared.bias.grad.numpy(), tshared.bias.grad.numpy(), rtol=1e-12)
 
 
 def test_train_eval_and_zero_grad() -> None:
