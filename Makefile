@@ -3,18 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-fast bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[progress,plot,data]"
+	$(BIN)/pip install --quiet -e ".[progress,plot,data,images]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[progress,plot,data,safetensors,onnx,test,mpi]"
+	$(BIN)/pip install --quiet -e ".[progress,plot,data,images,safetensors,onnx,test,mpi]"
 	touch $@
 
 demo: $(VENV)/.demo-installed
@@ -25,6 +25,12 @@ test: $(VENV)/.test-installed
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/lint-imports
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
+
+test-fast: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/lint-imports
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -m "not slow"
 
 bench: $(VENV)/.test-installed
 	for b in mlp lenet resblock charlstm word2vec; do $(BIN)/python benchmarks/$$b.py; done
