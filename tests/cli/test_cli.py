@@ -64,7 +64,8 @@ def test_spirals_run_predicts_from_a_npy_file(
     np.save(tmp_path / "points.npy", np.array([[0.1, 0.2], [-0.5, 0.3]], np.float32))
     capsys.readouterr()
     assert main(["predict", str(run), str(tmp_path / "points.npy")]) == 0
-    labels = capsys.readouterr().out.split()
+    lines = capsys.readouterr().out.splitlines()  # source, class name, probability
+    labels = [line.split("\t")[1] for line in lines]
     assert len(labels) == 2 and all(label in {"0", "1", "2"} for label in labels)
 
 

@@ -141,13 +141,14 @@ def test_predict_reads_png_files_of_any_size_and_channel_count(
         rgb = np.repeat(digit[:, :, None], 3, axis=2)
         Image.fromarray(rgb, mode="RGB").save(tmp_path / f"rgb{i}.png")
         code, out, err = cli("predict", str(lenet_run), str(tmp_path / f"gray{i}.png"))
-        assert code == 0 and out.split() == [str(expected[i])], err
+        labels = [line.split("\t")[1] for line in out.splitlines()]  # source, class, p
+        assert code == 0 and labels == [str(expected[i])], err
         assert predict(lenet_run, tmp_path / f"rgb{i}.png").tolist() == [expected[i]]
     big = np.kron(digits[0], np.ones((2, 2), np.uint8))  # 56 x 56: resized to 28 x 28
     Image.fromarray(big, mode="L").save(tmp_path / "big.png")
     code, out, err = cli("predict", str(lenet_run), str(tmp_path / "big.png"))
-    assert code == 0 and out.split()[0] in {str(c) for c in range(10)}, err
-    assert len(out.split()) == 1
+    assert code == 0 and out.split("\t")[1] in {str(c) for c in range(10)}, err
+    assert len(out.splitlines()) == 1
 
 
 def test_generate_validates_its_arguments_before_loading(tmp_path: Path) -> None:

@@ -11,14 +11,32 @@ import logging
 import math
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from lamina import memory
-from lamina.cli.recipes import RECIPES, get_recipe
-from lamina.cli.runs import MAX_LENGTH, MAX_SEED, RunError, evaluate, generate, predict, train
+from lamina import distributed, memory
+from lamina.cli.predict_files import format_predictions, write_predictions
+from lamina.cli.recipes import RECIPES, recipe_text
+from lamina.cli.runs import (
+    MAX_LENGTH,
+    MAX_SEED,
+    RunError,
+    evaluate,
+    generate,
+    resolve_recipe,
+    resume,
+    train,
+)
 
 __all__ = ["main"]
 
+
+_MPI_HELP = """\
+data-parallel training (pip install 'lamina[mpi]'):
+  mpiexec -n 2 lamina train lenet-mnist          two processes on this machine
+  mpiexec -f hosts -n 8 lamina train lenet-mnist  8 processes on the machines in 'hosts'
+each process trains on its own shard of the data with batch size / N (the recipe's batch
+size stays the global one) and only gradients are exchanged; rank 0 prints and writes the
+one run folder."""
 
 MAX_COUNT = 10**9  # epochs, batch size, steps: a larger value is a typo, not a plan
 
@@ -33,15 +51,27 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lamina", description="Train and use lamina's recipes.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("recipes", help="list the recipes")
-    t = sub.add_parser("train", help="train a recipe into a run folder")
-    t.add_argument(
-        "recipe", nargs="?", default="lenet-mnist", help="recipe name (default: lenet-mnist)"
+    r = sub.add_parser("recipes", help="list the recipes, or print one's TOML file")
+    r.add_argument("--show", metavar="NAME", help="print recipe NAME's file, to copy and edit")
+    t = sub.add_parser(
+        "train",
+        help="train a recipe into a run folder",
+        epilog=_MPI_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    t.add_argument(
+        "recipe",
+        nargs="?",
+        help="recipe name or .toml/.json file (default: lenet-mnist; with --data, the default "
+        "for that kind of data)",
+    )
+    t.add_argument("--data", help="your data: a .csv table, a .npz/.npy array, an image folder")
+    t.add_argument("--target", help="the CSV column (or labels .npy) to predict")
+    t.add_argument("--resume", metavar="RUN_DIR", help="continue an interrupted run")
     t.add_argument("--epochs", type=int, help="number of epochs (default: the recipe's)")
     t.add_argument("--batch-size", type=int, help="samples per batch (default: the recipe's)")
     t.add_argument("--lr", type=float, help="learning rate (default: the recipe's)")
-    t.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    t.add_argument("--seed", type=int, help="random seed (default: the recipe's, else 0)")
     t.add_argument("--out", help="run folder (default: runs/<recipe>-<timestamp>)")
     t.add_argument("--steps-per-epoch", type=int, help="stop each epoch after this many batches")
     t.add_argument("--quiet", action="store_true", help="no progress output")
@@ -50,9 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     e = sub.add_parser("evaluate", help="evaluate a run folder on its test split")
     e.add_argument("run")
-    pr = sub.add_parser("predict", help="predict classes for a .npy array or an image")
+    pr = sub.add_parser("predict", help="predict for arrays, CSV rows, images or image folders")
     pr.add_argument("run")
-    pr.add_argument("file")
+    pr.add_argument("file", nargs="+")
+    pr.add_argument("--out", help="write the predictions to this CSV file")
     g = sub.add_parser("generate", help="sample text from a language-model run")
     g.add_argument("run")
     g.add_argument("--length", type=int, default=300)
@@ -61,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--prime", default="The ")
     s = sub.add_parser("summary", help="show a recipe's model, layer by layer")
     s.add_argument("recipe")
+    x = sub.add_parser("export", help="write a run's model as ONNX or safetensors")
+    x.add_argument("run")
+    x.add_argument("--format", choices=["onnx", "safetensors"], required=True)
+    x.add_argument("--out", help="output file (default: RUN/model.onnx or .safetensors)")
     return p
 
 
@@ -83,40 +118,68 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error(f"--{name} must be a finite number > 0, got {value}")
 
 
+def _train(args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
+    verbose = 0 if args.quiet else 1
+    if args.resume:
+        given = [f for f in ("recipe", "data", "target", "epochs", "batch_size", "lr", "seed",
+                             "out", "steps_per_epoch") if getattr(args, f) is not None]  # fmt: skip
+        if given:
+            raise RunError(
+                f"--resume continues the run as its config.json says; drop {', '.join(given)}"
+            )
+        return resume(args.resume, verbose)
+    return train(
+        args.recipe,
+        args.epochs,
+        args.batch_size,
+        args.lr,
+        args.seed,
+        args.out,
+        verbose,
+        args.steps_per_epoch,
+        args.overwrite,
+        data=args.data,
+        target=args.target,
+    )
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "recipes":
-        for r in RECIPES.values():
+        if args.show:
+            print(recipe_text(args.show), end="")
+        for r in RECIPES.values() if not args.show else []:
             print(f"{r.name:18s} {r.description}")
     elif args.command == "train":
-        verbose = 0 if args.quiet else 1
-        run, results = train(
-            args.recipe,
-            args.epochs,
-            args.batch_size,
-            args.lr,
-            args.seed,
-            args.out,
-            verbose,
-            args.steps_per_epoch,
-            args.overwrite,
-        )
-        for key in ("test_accuracy", "test_perplexity", "test_loss"):
-            if key in results:
+        if not distributed.is_main():  # under mpiexec rank 0 reports
+            logging.getLogger().setLevel(logging.WARNING)
+        run, results = _train(args)
+        for key in ("test_accuracy", "test_rmse", "test_perplexity", "test_loss"):
+            if key in results and distributed.is_main():
                 print(f"{key}: {results[key]:.4f}")
-        print(f"run folder: {run}")
+        if distributed.is_main():
+            print(f"run folder: {run}")
     elif args.command == "evaluate":
         for key, value in evaluate(args.run).items():
             print(f"{key}: {value:.4f}")
     elif args.command == "predict":
-        print(" ".join(str(int(c)) for c in predict(args.run, args.file)))
+        header, rows = format_predictions(args.run, args.file)
+        if args.out:
+            write_predictions(header, rows, args.out)
+            print(f"{len(rows)} predictions written to {args.out}")
+        for row in rows if not args.out else []:
+            print("\t".join(str(v) for v in row[:3]))
     elif args.command == "generate":
         print(generate(args.run, args.length, args.temperature, args.seed, args.prime))
+    elif args.command == "export":
+        from lamina.cli.export import export_run
+
+        print(export_run(args.run, args.format, args.out))
     elif args.command == "summary":
         import numpy as np
 
         from lamina.nn.summary import summary
 
-        recipe = get_recipe(args.recipe)
+        recipe = resolve_recipe(args.recipe, {})
         data_extra = recipe.data(0).extra
         print(
             summary(
@@ -142,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = f"{e.filename}: {e.strerror or e}"
         one_line = " ".join(str(message).split())
         print(f"lamina: error: {one_line}", file=sys.stderr)
+        if distributed.world_size() > 1:
+            distributed.abort(2)  # the other ranks would wait for this one forever
         return 2
     return 0
 

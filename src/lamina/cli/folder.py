@@ -123,8 +123,11 @@ def _clear(path: Path, overwrite: bool) -> None:
         (path / name).unlink()
 
 
-def claim_run_folder(path: Path, overwrite: bool = False) -> RunFolder:
-    """Create ``path`` if needed, take its lock, drop stale temps, check or clear old files."""
+def claim_run_folder(path: Path, overwrite: bool = False, keep: bool = False) -> RunFolder:
+    """Create ``path`` if needed, take its lock, drop stale temps, check or clear old files.
+
+    ``keep`` leaves the run's files in place (``lamina train --resume`` continues that run).
+    """
     if path.exists() and not path.is_dir():
         raise RunError(f"{path}: exists and is not a folder")
     try:
@@ -134,7 +137,8 @@ def claim_run_folder(path: Path, overwrite: bool = False) -> RunFolder:
     folder = RunFolder(path, _lock(path))
     try:
         remove_stale_temporaries(path)
-        _clear(path, overwrite)
+        if not keep:
+            _clear(path, overwrite)
     except OSError as e:
         folder.release()
         raise RunError(f"{path}: cannot prepare the run folder ({_problem(e)})") from None

@@ -1,30 +1,37 @@
 """Recipes: a model, its data and its training settings, under one name.
 
-Each recipe is data for ``lamina.cli.runs.train``: nothing here trains by itself.
+A recipe is a checked dict (``lamina.cli.recipe_file``), read from a TOML file: the built-in
+ones ship in ``lamina/cli/recipes/*.toml``. ``Recipe`` wraps one with what a run needs: the
+data's splits, the model built for them, the loss, the augmentation. Nothing here trains.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from lamina import datasets
-from lamina.autodiff.tensor import Tensor
+from lamina import datasets, nn
+from lamina.cli.layers import parse_layers
+from lamina.cli.recipe_file import check_recipe
 from lamina.data import (
     Compose,
+    RandomHorizontalFlip,
     RandomRotation,
+    RandomScale,
     RandomTranslation,
+    RandomVerticalFlip,
     StandardScaler,
     train_test_split,
 )
 from lamina.models import MLP, CharRNN, LeNet5
 from lamina.nn.module import Module
-from lamina.ops.loss import cross_entropy
+from lamina.training.registry import LOSSES, METRICS
 
-__all__ = ["RECIPES", "Data", "Recipe", "get_recipe"]
+__all__ = ["RECIPES", "Data", "Recipe", "get_recipe", "recipe_text"]
 
 
 @dataclass
@@ -37,29 +44,11 @@ class Data:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """What to train and how; ``build(extra)`` makes the model from the data's ``extra``."""
-
-    name: str
-    description: str
-    kind: str  # "classifier" or "language_model"
-    build: Callable[[dict[str, Any]], Module]
-    data: Callable[[int], Data]
-    input_shape: Callable[[dict[str, Any]], tuple[int, ...]]
-    epochs: int
-    batch_size: int
-    lr: float
-    optimizer: str = "adam"
-    loss: Callable[[Tensor, Tensor], Tensor] = cross_entropy
-    input_dtype: str = "float32"
-    augment: Callable[[int], Callable[[np.ndarray], np.ndarray]] | None = None
-
-
 def _mnist(seed: int) -> Data:
     (x, y), test = datasets.load_mnist_sample()
     xtr, xval, ytr, yval = train_test_split(x, y, test_size=0.1, seed=seed, stratify=y)
-    return Data((xtr, ytr), (xval, yval), test, {"classes": [str(i) for i in range(10)]})
+    extra = {"classes": [str(i) for i in range(10)], "input_shape": (1, 28, 28)}
+    return Data((xtr, ytr), (xval, yval), test, extra)
 
 
 def _digits(seed: int) -> Data:
@@ -68,7 +57,8 @@ def _digits(seed: int) -> Data:
     xtr, xval, ytr, yval = train_test_split(xtr, ytr, test_size=0.1, seed=seed, stratify=ytr)
     scaler = StandardScaler().fit(xtr)  # fitted on training data only
     xtr, xval, xte = (scaler.transform(a).astype(np.float32) for a in (xtr, xval, xte))
-    extra = {"classes": [str(i) for i in range(10)], "mean": scaler.mean_, "scale": scaler.scale_}
+    extra = {"classes": [str(i) for i in range(10)], "mean": scaler.mean_, "scale": scaler.scale_,
+             "input_shape": (64,), "natural_shape": (8, 8)}  # fmt: skip
     return Data((xtr, ytr), (xval, yval), (xte, yte), extra)
 
 
@@ -76,7 +66,8 @@ def _spirals(seed: int) -> Data:
     x, y = datasets.make_spirals(n_samples=900, n_classes=3, noise=0.2, seed=seed)
     xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, seed=seed, stratify=y)
     xtr, xval, ytr, yval = train_test_split(xtr, ytr, test_size=0.1, seed=seed, stratify=ytr)
-    return Data((xtr, ytr), (xval, yval), (xte, yte), {"classes": ["0", "1", "2"]})
+    return Data((xtr, ytr), (xval, yval), (xte, yte),
+                {"classes": ["0", "1", "2"], "input_shape": (2,)})  # fmt: skip
 
 
 def char_windows(ids: np.ndarray, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,41 +86,169 @@ def _pydocs(seed: int, chars: int = 300_000, seq_len: int = 64) -> Data:
     cut1, cut2 = int(len(ids) * 0.9), int(len(ids) * 0.95)
     train = char_windows(ids[:cut1], seq_len)
     return Data(train, char_windows(ids[cut1:cut2], seq_len), char_windows(ids[cut2:], seq_len),
-                {"vocab": "".join(vocab)})  # fmt: skip
+                {"vocab": "".join(vocab), "input_shape": (seq_len,)})  # fmt: skip
 
 
-def _digit_augmentation(seed: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Small rotations and shifts of each training digit: the classic MNIST augmentation."""
-    return Compose([RandomRotation(10, seed=seed), RandomTranslation((0.1, 0.1), seed=seed + 1)])
+SOURCES: dict[str, tuple[Callable[[int], Data], str]] = {
+    "mnist-sample": (_mnist, "classification"),
+    "digits": (_digits, "classification"),
+    "spirals": (_spirals, "classification"),
+    "python-docs": (_pydocs, "language_model"),
+}
+KINDS = {"classification": "classifier", "regression": "regressor",
+         "language_model": "language_model"}  # fmt: skip
 
 
-def _sequence_loss(logits: Tensor, target: Tensor) -> Tensor:
-    """Cross-entropy at every step: logits (N, L, V) against ids (N, L)."""
-    return cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))
+def _outputs(extra: dict[str, Any]) -> int:
+    return len(extra["classes"]) if "classes" in extra else 1
 
 
-RECIPES: dict[str, Recipe] = {
-    r.name: r
-    for r in [
-        Recipe("lenet-mnist", "LeNet-5 on the 5,000-digit MNIST sample (default)", "classifier",
-               lambda extra: LeNet5(10), _mnist, lambda extra: (1, 28, 28),
-               epochs=30, batch_size=64, lr=2e-3, augment=_digit_augmentation),
-        Recipe("mlp-digits", "MLP 64-128-10 on scikit-learn's 8x8 digits", "classifier",
-               lambda extra: MLP((64, 128, 10), dropout=0.1), _digits, lambda extra: (64,),
-               epochs=80, batch_size=32, lr=1e-3),
-        Recipe("spirals-mlp", "MLP 2-64-64-3 on three generated spirals", "classifier",
-               lambda extra: MLP((2, 64, 64, 3)), _spirals, lambda extra: (2,),
-               epochs=150, batch_size=32, lr=1e-2),
-        Recipe("charlstm-pydocs", "character LSTM on Python's own documentation text",
-               "language_model", lambda extra: CharRNN(len(extra["vocab"]), 32, 256),
-               _pydocs, lambda extra: (64,), epochs=3, batch_size=32, lr=2e-3,
-               loss=_sequence_loss, input_dtype="int64"),
-    ]
-}  # fmt: skip
+def _small_cnn(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
+    """Conv(3x3, same)-ReLU-MaxPool(2) per entry of ``channels``, then Linear-ReLU-Linear."""
+    c, h, w = extra["input_shape"]
+    layers: list[Module] = []
+    for out in spec.get("channels", [16, 32]):
+        layers += [nn.Conv2d(c, out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+        c, h, w = out, h // 2, w // 2
+    hidden = spec.get("hidden", 64)
+    layers += [nn.Flatten(), nn.Linear(c * h * w, hidden), nn.ReLU()]
+    layers += [nn.Dropout(spec["dropout"])] if spec.get("dropout") else []
+    return nn.Sequential(*layers, nn.Linear(hidden, _outputs(extra)))
+
+
+def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
+    """The recipe's ``model`` table built for the data (``extra``: input shape, classes)."""
+    if "layers" in spec:
+        return parse_layers(spec["layers"])
+    args = {k: v for k, v in spec.items() if k != "network"}
+    network, shape = spec["network"], tuple(extra["input_shape"])
+    if network == "MLP":
+        sizes = (int(np.prod(shape)), *args.pop("hidden", [64]), _outputs(extra))
+        return MLP(sizes, **args)
+    if network == "LeNet5":
+        return LeNet5(_outputs(extra), in_channels=shape[0], **args)
+    if network == "CharRNN":
+        return CharRNN(len(extra["vocab"]), **args)
+    return _small_cnn(args, extra)
+
+
+def _augmentation(spec: dict[str, Any], seed: int) -> Callable[[np.ndarray], np.ndarray]:
+    """The ``augment`` table as transforms, seeded seed, seed + 1, ... in this order."""
+    made: list[Any] = []
+    if "rotation" in spec:
+        made.append(RandomRotation(spec["rotation"], seed=seed + len(made)))
+    if "translate" in spec:
+        made.append(RandomTranslation(tuple(spec["translate"]), seed=seed + len(made)))
+    if "scale" in spec:
+        made.append(RandomScale(tuple(spec["scale"]), seed=seed + len(made)))
+    if spec.get("hflip"):
+        made.append(RandomHorizontalFlip(seed=seed + len(made)))
+    if spec.get("vflip"):
+        made.append(RandomVerticalFlip(seed=seed + len(made)))
+    return Compose(made)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A checked recipe dict (``spec``) and what a run derives from it."""
+
+    spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.spec["name"])
+
+    @property
+    def description(self) -> str:
+        return str(self.spec.get("description", ""))
+
+    @property
+    def task(self) -> str | None:
+        """The recipe's task; None until the data chose it (``with_task``)."""
+        if "task" in self.spec:
+            return str(self.spec["task"])
+        source = self.spec["data"].get("source")
+        return SOURCES[source][1] if source else None
+
+    @property
+    def kind(self) -> str:
+        """``classifier``, ``regressor`` or ``language_model``."""
+        if self.task is None:
+            raise ValueError(f"recipe {self.name}: the task is chosen by the data; load it first")
+        return KINDS[self.task]
+
+    @property
+    def input_dtype(self) -> str:
+        return "int64" if self.task == "language_model" else "float32"
+
+    def with_task(self, task: str) -> Recipe:
+        """This recipe with ``task`` recorded (chosen from the data's target)."""
+        return Recipe({**self.spec, "task": self.task or task})
+
+    def data(self, seed: int) -> Data:
+        """The train, validation and test splits for ``seed``."""
+        source = self.spec["data"].get("source")
+        if source is not None:
+            return SOURCES[source][0](seed)
+        from lamina.cli.user_data import load_user_data
+
+        return load_user_data(self.spec["data"], self.task, seed)
+
+    def build(self, extra: dict[str, Any]) -> Module:
+        """The model, sized from the data's ``extra``."""
+        return build_model(self.spec["model"], extra)
+
+    def input_shape(self, extra: dict[str, Any]) -> tuple[int, ...]:
+        return tuple(int(n) for n in extra["input_shape"])
+
+    def loss(self, output: Any, target: Any) -> Any:
+        """The recipe's loss; a language model's at every step, (N, L, V) against (N, L)."""
+        default = "mse" if self.task == "regression" else "cross_entropy"
+        fn = LOSSES[str(self.spec.get("loss", default)).lower()]
+        if self.task == "language_model":
+            return fn(output.reshape(-1, output.shape[-1]), target.reshape(-1))
+        return fn(output, target)
+
+    def metrics(self) -> dict[str, Callable[..., float]]:
+        """Name -> metric; by default accuracy, or rmse and mae for regression."""
+        default = {"classification": ["accuracy"], "regression": ["rmse", "mae"]}
+        names = self.spec.get("metrics", default.get(self.task or "", []))
+        return {str(n).lower(): METRICS[str(n).lower()] for n in names}
+
+    def augment(self, seed: int) -> Callable[[np.ndarray], np.ndarray] | None:
+        return _augmentation(self.spec["augment"], seed) if self.spec.get("augment") else None
+
+
+def recipe_text(name: str) -> str:
+    """The TOML text of built-in recipe ``name`` (``lamina recipes --show NAME``)."""
+    get_recipe(name)
+    return (resources.files("lamina.cli") / "recipes" / f"{name}.toml").read_text("utf-8")
+
+
+def _builtin() -> dict[str, Recipe]:
+    from lamina.cli.recipe_file import tomllib
+
+    found = {}
+    folder = resources.files("lamina.cli") / "recipes"
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".toml"):
+            spec = tomllib.loads(item.read_text("utf-8"))
+            found[spec["name"]] = spec
+    order = ["lenet-mnist", "mlp-digits", "spirals-mlp", "charlstm-pydocs"]
+    names = [n for n in order if n in found] + [n for n in found if n not in order]
+    return {
+        n: Recipe(check_recipe(found[n], f"lamina/cli/recipes/{n}.toml"))
+        if "source" in found[n].get("data", {}) else Recipe(found[n])
+        for n in names
+    }  # fmt: skip
+
+
+RECIPES: dict[str, Recipe] = _builtin()
+TEMPLATES = ("table-default", "images-default")  # need --data; checked once it is merged
 
 
 def get_recipe(name: str) -> Recipe:
-    """The recipe called ``name``; an unknown name lists the known ones."""
+    """The built-in recipe called ``name``; an unknown name lists the known ones."""
     if name not in RECIPES:
         raise KeyError(f"unknown recipe {name!r}; choose one of {', '.join(RECIPES)}")
     return RECIPES[name]

@@ -1,4 +1,4 @@
-"""Run folders: train a recipe into one, and evaluate, predict or generate from one.
+"""Run folders: train a recipe into one, resume it, and evaluate, predict or generate from one.
 
 A run folder holds ``model.npz`` (weights and what the recipe's data needs at prediction
 time), ``config.json``, ``metrics.json``, ``history.csv``, ``curves.png`` and, for
@@ -25,14 +25,16 @@ from lamina.cli.folder import (
     read_json,
     write_json,
 )
-from lamina.cli.recipes import Recipe, get_recipe
-from lamina.data import DataLoader, TensorDataset, load_image
+from lamina.cli.recipe_file import RUN_KEYS, check_recipe, merge, read_recipe_file
+from lamina.cli.recipes import Data, Recipe, get_recipe
+from lamina.data import DataLoader, TensorDataset
 from lamina.errors import check_positive_int
 from lamina.nn.module import Module
-from lamina.optim.lr_scheduler import CosineAnnealingLR
+from lamina.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
 from lamina.serialization import load
 from lamina.training import (
     CSVLogger,
+    EarlyStopping,
     GradientMonitor,
     LearningRateScheduler,
     ModelCheckpoint,
@@ -43,7 +45,10 @@ from lamina.training import (
 from lamina.training.files import save_file
 from lamina.training.registry import OPTIMIZERS
 
-__all__ = ["RunError", "check_seed", "evaluate", "generate", "load_run", "predict", "train"]
+__all__ = [
+    "RunError", "check_seed", "evaluate", "generate", "load_run", "predict", "resolve_recipe",
+    "resume", "train",
+]  # fmt: skip
 
 
 MAX_SEED = 2**32 - 1
@@ -70,75 +75,162 @@ def _metrics(
     return logs
 
 
-def train(
-    name: str = "lenet-mnist",
-    epochs: int | None = None,
-    batch_size: int | None = None,
-    lr: float | None = None,
-    seed: int = 0,
-    out: str | os.PathLike[str] | None = None,
-    verbose: int = 1,
-    steps_per_epoch: int | None = None,
-    overwrite: bool = False,
-) -> tuple[Path, dict[str, float]]:
-    """Train recipe ``name`` into a run folder; return the folder and its test metrics.
-
-    The folder is locked while the run writes it; a folder holding another run's files is
-    refused unless ``overwrite`` (which deletes them first).
-    """
-    recipe = get_recipe(name)
-    seed = check_seed("train", seed)
-    epochs = recipe.epochs if epochs is None else epochs  # 0 is an error, not "the default"
-    batch_size = recipe.batch_size if batch_size is None else batch_size
-    lr = recipe.lr if lr is None else lr
-    try:  # checked before the run folder is touched
-        check_positive_int("train", epochs=epochs, batch_size=batch_size)
+def _check_arguments(
+    epochs: Any, batch_size: Any, lr: Any, seed: Any, steps_per_epoch: Any
+) -> None:
+    """The Python arguments' own checks, before any recipe or folder is touched."""
+    try:
+        if epochs is not None:
+            check_positive_int("train", epochs=epochs)
+        if batch_size is not None:
+            check_positive_int("train", batch_size=batch_size)
         if steps_per_epoch is not None:
             check_positive_int("train", steps_per_epoch=steps_per_epoch)
     except ValueError as e:
         raise RunError(str(e)) from None
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+    if lr is not None and not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
         raise RunError(f"train: lr must be a finite number > 0, got {lr!r}")
-    run = Path(out) if out else Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    if seed is not None:
+        check_seed("train", seed)
+
+
+def resolve_recipe(name: str | os.PathLike[str] | None, overrides: dict[str, Any]) -> Recipe:
+    """A built-in name or a recipe file, with ``overrides`` merged in, checked whole.
+
+    No name with ``data.path`` given takes the embedded default for that kind of data
+    (``images-default`` for a folder, else ``table-default``).
+    """
+    path = overrides.get("data.path")
+    if name is None:
+        name = "lenet-mnist" if path is None else (
+            "images-default" if Path(path).is_dir() else "table-default")  # fmt: skip
+    text = str(name)
+    if text.endswith((".toml", ".json")) or os.sep in text or Path(text).is_file():
+        spec, source = read_recipe_file(text), text
+    else:
+        spec, source = dict(get_recipe(text).spec), f"recipe {text}"
+    spec = merge(spec, overrides)
+    if path is not None:
+        spec["data"].pop("source", None)  # --data replaces a built-in source
+    return Recipe(check_recipe(spec, source))
+
+
+def train(
+    name: str | os.PathLike[str] | None = "lenet-mnist",
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    lr: float | None = None,
+    seed: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    verbose: int = 1,
+    steps_per_epoch: int | None = None,
+    overwrite: bool = False,
+    data: str | os.PathLike[str] | None = None,
+    target: str | None = None,
+) -> tuple[Path, dict[str, float]]:
+    """Train a recipe (a built-in name or a TOML/JSON file) into a run folder.
+
+    Arguments that are not None override the recipe's values; ``data`` and ``target`` set
+    its ``data.path`` and ``data.target``. Returns the folder and its final metrics. The
+    folder is locked while the run writes it; a folder holding another run's files is
+    refused unless ``overwrite`` (which deletes them first).
+    """
+    _check_arguments(epochs, batch_size, lr, seed, steps_per_epoch)
+    overrides = {
+        "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
+        "steps_per_epoch": steps_per_epoch, "data.target": target,
+        "data.path": None if data is None else str(Path(data).resolve()),
+    }  # fmt: skip
+    recipe = resolve_recipe(name, overrides)
+    splits = recipe.data(recipe.spec["seed"])  # a bad data file is refused before any folder
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    run = Path(out) if out else Path("runs") / f"{recipe.name}-{stamp}"
     with claim_run_folder(run, overwrite):
-        results = _train_into(recipe, run, epochs, batch_size, lr, seed, verbose, steps_per_epoch)
+        results = _train_into(recipe, run, verbose, data=splits)
     return run, results
+
+
+def resume(run: str | os.PathLike[str], verbose: int = 1) -> tuple[Path, dict[str, float]]:
+    """Continue an interrupted run from its ``checkpoint.npz`` to the end of its recipe.
+
+    The result equals an uninterrupted run bit for bit: the checkpoint holds the weights,
+    the optimizer, the callbacks, the random generators and the loader's order.
+    """
+    run = Path(run)
+    if not (run / "config.json").is_file():
+        raise RunError(f"{run}: not a run folder (no config.json) to resume")
+    with claim_run_folder(run, keep=True):
+        config = read_json(run / "config.json")
+        if not (run / "checkpoint.npz").is_file():
+            raise RunError(f"{run}: no checkpoint.npz to resume from (no epoch finished)")
+        recipe = _recipe_of(run, config)
+        try:
+            state = load(run / "checkpoint.npz")
+        except (ValueError, KeyError, OSError) as e:
+            raise RunError(f"{run}/checkpoint.npz cannot be loaded: {e}") from None
+        results = _train_into(recipe, run, verbose, state, str(config["run_id"]))
+    return run, results
+
+
+def _optimizer(spec: dict[str, Any], model: Module) -> Any:
+    kwargs: dict[str, Any] = {"lr": spec["lr"]}
+    if spec.get("weight_decay"):
+        kwargs["weight_decay"] = spec["weight_decay"]
+    if spec.get("momentum"):
+        kwargs["momentum"] = spec["momentum"]
+    return OPTIMIZERS[spec["optimizer"].lower()](model.parameters(), **kwargs)
+
+
+def _schedule(spec: dict[str, Any], optimizer: Any, epochs: int) -> list[Any]:
+    s = spec["schedule"]
+    if s["name"] == "cosine":
+        return [LearningRateScheduler(CosineAnnealingLR(optimizer, T_max=epochs))]
+    if s["name"] == "step":
+        return [
+            LearningRateScheduler(
+                StepLR(optimizer, step_size=s.get("step_size", 10), gamma=s.get("gamma", 0.1))
+            )
+        ]
+    if s["name"] == "exponential":
+        return [LearningRateScheduler(ExponentialLR(optimizer, gamma=s.get("gamma", 0.95)))]
+    return []
 
 
 def _train_into(
     recipe: Recipe,
     run: Path,
-    epochs: int,
-    batch_size: int,
-    lr: float,
-    seed: int,
     verbose: int,
-    steps_per_epoch: int | None,
+    state: Any = None,
+    run_id: str | None = None,
+    data: Data | None = None,
 ) -> dict[str, float]:
+    spec = recipe.spec
+    epochs, batch_size, seed = spec["epochs"], spec["batch_size"], spec["seed"]
     lamina.manual_seed(seed)
-    data = recipe.data(seed)
+    data = recipe.data(seed) if data is None else data
+    recipe = recipe.with_task(data.extra.get("task", ""))
     model = recipe.build(data.extra)
-    optimizer = OPTIMIZERS[recipe.optimizer](model.parameters(), lr=lr)
-    metric_fns = {"accuracy": M.accuracy} if recipe.kind == "classifier" else {}
-    trainer = Trainer(model, optimizer, recipe.loss, metric_fns)
+    optimizer = _optimizer(spec, model)
+    trainer = Trainer(model, optimizer, recipe.loss, recipe.metrics())
     grads = GradientMonitor()
     checkpoint = ModelCheckpoint(run / "checkpoint.npz", save_best_only=False, full_state=True)
-    schedule = LearningRateScheduler(CosineAnnealingLR(optimizer, T_max=epochs))
     best = ModelCheckpoint(run / "best.npz", monitor="val_loss", save_best_only=True)
-    log = CSVLogger(run / "history.csv")
-    callbacks = [schedule, log, ProgressBar(verbose), grads, best, checkpoint]
-    run_id = uuid.uuid4().hex  # in config.json and model.npz: load_run checks they match
-    config: dict[str, Any] = {
-        "recipe": recipe.name, "epochs": epochs, "batch_size": batch_size, "lr": lr,
-        "seed": seed, "optimizer": recipe.optimizer, "steps_per_epoch": steps_per_epoch,
-        "lamina": lamina.__version__, "run_id": run_id,
-    }  # fmt: skip
-    write_json(run / "config.json", config)
+    stop = [EarlyStopping(patience=spec["patience"])] if spec.get("patience") else []
+    callbacks = [*_schedule(spec, optimizer, epochs), CSVLogger(run / "history.csv"),
+                 ProgressBar(verbose), grads, *stop, best, checkpoint]  # fmt: skip
+    if state is None:
+        run_id = uuid.uuid4().hex  # in config.json and model.npz: load_run checks they match
+        config = {**recipe.spec, "recipe": recipe.name, "lamina": lamina.__version__,
+                  "run_id": run_id}  # fmt: skip
+        write_json(run / "config.json", config)
     started = time.perf_counter()
-    transform = recipe.augment(seed) if recipe.augment else None
+    transform = recipe.augment(seed)
     loader = DataLoader(TensorDataset(*data.train), batch_size, shuffle=True, seed=seed,
                         transform=transform)  # fmt: skip
-    history = trainer.fit(loader, epochs, data.val, callbacks, steps_per_epoch=steps_per_epoch)
+    if state is not None:
+        trainer.load_state_dict(state, callbacks)
+    history = trainer.fit(loader, epochs, data.val, callbacks,
+                          steps_per_epoch=spec["steps_per_epoch"])  # fmt: skip
     model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
     results = {
         **_metrics(recipe, trainer, data.val, "val"),
@@ -167,6 +259,24 @@ def _pictures(
         plots.plot_decision_boundary(trainer.predict, x, y, run / "decision.png")
 
 
+def _recipe_of(run: Path, config: dict[str, Any]) -> Recipe:
+    """The recipe a run's config.json records (an older run: its built-in recipe's name)."""
+    for key, kind in (("recipe", str), ("seed", int), ("run_id", str)):
+        if not isinstance(config.get(key), kind) or isinstance(config.get(key), bool):
+            raise RunError(
+                f"{run}/config.json is damaged: {key!r} must be of type {kind.__name__}, "
+                f"got {config.get(key)!r}"
+            )
+    try:
+        check_seed(f"{run}/config.json", config["seed"])
+        if "model" not in config:
+            return get_recipe(config["recipe"])
+        spec = {k: v for k, v in config.items() if k not in RUN_KEYS and v is not None}
+        return Recipe(check_recipe(spec, f"{run}/config.json"))
+    except KeyError as e:
+        raise RunError(f"{run}/config.json is damaged ({e.args[0]})") from None
+
+
 def load_run(run: str | os.PathLike[str]) -> tuple[Recipe, Module, dict[str, Any], dict[str, Any]]:
     """The recipe, the trained model, the saved ``extra`` and the config of a run folder.
 
@@ -180,20 +290,11 @@ def load_run(run: str | os.PathLike[str]) -> tuple[Recipe, Module, dict[str, Any
     if not (run / "config.json").is_file() or not (run / "model.npz").is_file():
         raise RunError(f"{run} is not a run folder (expected config.json and model.npz in it)")
     config = read_json(run / "config.json")
-    for key, kind in (("recipe", str), ("seed", int), ("run_id", str)):
-        if not isinstance(config.get(key), kind) or isinstance(config.get(key), bool):
-            raise RunError(
-                f"{run}/config.json is damaged: {key!r} must be of type {kind.__name__}, "
-                f"got {config.get(key)!r}"
-            )
-    try:
-        recipe = get_recipe(config["recipe"])
-        check_seed(f"{run}/config.json", config["seed"])
-    except KeyError as e:
-        raise RunError(f"{run}/config.json is damaged ({e.args[0]})") from None
+    recipe = _recipe_of(run, config)
     try:
         saved = load(run / "model.npz")
         extra = dict(saved["extra"])
+        recipe = recipe.with_task(str(extra.get("task", "")))
         model = recipe.build(extra)
         model.load_state_dict(saved["model"])
         model_id = saved.get("run_id")
@@ -208,82 +309,29 @@ def load_run(run: str | os.PathLike[str]) -> tuple[Recipe, Module, dict[str, Any
 
 
 def evaluate(run: str | os.PathLike[str]) -> dict[str, float]:
-    """Re-evaluate a run's model on its recipe's test split."""
-    recipe, model, _, config = load_run(run)
+    """Re-evaluate a run's model on its test split (the same rows, by the same seed).
+
+    A run on the user's own file refuses a file that changed since training.
+    """
+    recipe, model, extra, config = load_run(run)
     data = recipe.data(config["seed"])
-    trainer = Trainer(
-        model, None, recipe.loss, {"accuracy": M.accuracy} if recipe.kind == "classifier" else {}
-    )
+    if data.extra.get("fingerprint") != extra.get("fingerprint"):
+        raise RunError(
+            f"{run}: the data file {recipe.spec['data'].get('path')} changed since training; "
+            f"its test split is no longer the one the run held out"
+        )
+    trainer = Trainer(model, None, recipe.loss, recipe.metrics())
     return _metrics(recipe, trainer, data.test, "test")
 
 
-def _resize(img: np.ndarray, h: int, w: int) -> np.ndarray:
-    """Bilinear resize of (C, H0, W0) to (C, h, w), pixel centres aligned (half-pixel)."""
-    _, h0, w0 = img.shape
-    ys = np.clip((np.arange(h) + 0.5) * h0 / h - 0.5, 0, h0 - 1)
-    xs = np.clip((np.arange(w) + 0.5) * w0 / w - 0.5, 0, w0 - 1)
-    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
-    y1, x1 = np.minimum(y0 + 1, h0 - 1), np.minimum(x0 + 1, w0 - 1)
-    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
-    top = img[:, y0][:, :, x0] * (1 - fx) + img[:, y0][:, :, x1] * fx
-    bottom = img[:, y1][:, :, x0] * (1 - fx) + img[:, y1][:, :, x1] * fx
-    return top * (1 - fy) + bottom * fy
-
-
-def _read_image(path: Path, shape: tuple[int, ...], recipe: Recipe) -> np.ndarray:
-    """An image file as one sample of ``shape`` (C, H, W): channels converted, resized."""
-    if len(shape) != 3:
-        raise RunError(f"{path}: recipe {recipe.name} takes inputs of shape {shape}, not images")
-    img = load_image(path)  # (C, H, W) in [0, 1]
-    c = shape[0]
-    if img.shape[0] != c:
-        if c == 1:  # ITU-R 601 luma
-            img = np.tensordot(np.array([0.299, 0.587, 0.114], np.float32), img[:3], axes=1)[None]
-        else:
-            img = np.repeat(img[:1], c, axis=0)
-    if img.shape[1:] != shape[1:]:
-        img = _resize(img, shape[1], shape[2])
-    return img.astype(np.float32)
-
-
-def _read_inputs(path: Path, recipe: Recipe, extra: dict[str, Any]) -> np.ndarray:
-    if not path.is_file():
-        raise RunError(f"no such input file: {path}")
-    shape = recipe.input_shape(extra)
-    if path.suffix == ".npy":
-        try:
-            x = np.load(path, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as e:
-            raise RunError(f"{path}: not a readable .npy array ({e})") from None
-        if x.dtype.kind not in "biuf":
-            raise RunError(f"{path}: expected a numeric array, got dtype {x.dtype}")
-        x = x.astype(np.float32)
-    else:
-        x = _read_image(path, shape, recipe)
-    if x.size == 0:
-        raise RunError(f"{path}: the array is empty (shape {x.shape}); expected samples of {shape}")
-    if x.shape == shape:
-        x = x.reshape(1, *shape)
-    if x.shape[1:] != shape:
-        raise RunError(f"{path}: expected inputs of shape {shape} or (N, *{shape}), got {x.shape}")
-    bad = ~np.isfinite(x)
-    if bad.any():
-        raise RunError(
-            f"{path}: {int(bad.sum())} of {x.size} values are NaN or infinite; "
-            f"inputs must be finite"
-        )
-    if "mean" in extra:  # the recipe standardized its inputs with training statistics
-        x = (x - extra["mean"]) / extra["scale"]
-    return x.astype(np.float32)
-
-
 def predict(run: str | os.PathLike[str], path: str | os.PathLike[str]) -> np.ndarray:
-    """Class predictions of a classifier run for a ``.npy`` array or an image file."""
-    recipe, model, extra, _ = load_run(run)
+    """Class indices a classifier run predicts for one input file (see ``predict_files``)."""
+    from lamina.cli.predict_files import predict_files
+
+    recipe = load_run(run)[0]
     if recipe.kind != "classifier":
         raise RunError(f"{recipe.name} is a {recipe.kind}; use 'lamina generate' instead")
-    scores = Trainer(model, None, recipe.loss).predict(_read_inputs(Path(path), recipe, extra))
-    return scores.argmax(axis=1)
+    return np.concatenate([scores.argmax(axis=1) for _, scores in predict_files(run, [path])])
 
 
 def generate(

@@ -22,12 +22,15 @@ from lamina.data.augment import (
 from lamina.data.collate import default_collate, default_convert
 from lamina.data.dataset import Dataset, Subset, TensorDataset
 from lamina.data.files import (
+    convert_channels,
     load_csv,
     load_image,
     load_image_folder,
     load_npy,
     load_npz,
     load_text_file,
+    read_csv_rows,
+    resize_image,
 )
 from lamina.data.loader import DataLoader
 from lamina.data.preprocessing import MinMaxScaler, StandardScaler, one_hot
@@ -67,6 +70,7 @@ __all__ = [
     "WeightedRandomSampler",
     "WorkerInfo",
     "affine_warp",
+    "convert_channels",
     "default_collate",
     "default_convert",
     "get_worker_info",
@@ -78,5 +82,7 @@ __all__ = [
     "load_text_file",
     "one_hot",
     "random_split",
+    "read_csv_rows",
+    "resize_image",
     "train_test_split",
 ]

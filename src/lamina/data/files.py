@@ -1,4 +1,4 @@
-"""Loaders for a user's own files: CSV, .npy/.npz, a folder of images, a text file.
+"""Loaders for a user's own files: CSV, .npy/.npz, images and folders of them, a text file.
 
 Malformed files raise ``ValueError`` naming the file, the line (for text formats) and what was
 expected. Nothing here uses the network or pickle.
@@ -15,15 +15,21 @@ import numpy as np
 
 __all__ = [
     "IMAGE_EXTENSIONS",
+    "convert_channels",
     "load_csv",
     "load_image",
     "load_image_folder",
     "load_npy",
     "load_npz",
     "load_text_file",
+    "read_csv_rows",
+    "resize_image",
 ]
 
-IMAGE_EXTENSIONS = (".png", ".pgm", ".ppm", ".pnm")
+NETPBM_EXTENSIONS = (".pgm", ".ppm", ".pnm")
+IMAGE_EXTENSIONS = (
+    ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", *NETPBM_EXTENSIONS,
+)  # fmt: skip
 
 
 def _existing(owner: str, path: str | os.PathLike) -> Path:
@@ -111,6 +117,41 @@ def load_csv(
                 f"load_csv: '{p}' line {line}: expected a number, got {bad!r}"
             ) from None
     return X if t is None else (X, _labels(targets))
+
+
+MISSING = ("", "na", "nan", "n/a", "null", "none", "?")
+
+
+def read_csv_rows(
+    path: str | os.PathLike, delimiter: str = ","
+) -> tuple[list[str], list[int], list[list[str]]]:
+    """A CSV file with a header as text: column names, each row's line number, the rows.
+
+    Cells are stripped. A row with another number of cells, or a missing value (an empty
+    cell or NA, NaN, N/A, null, None, ?), is refused naming the line and the column.
+    """
+    p = _existing("read_csv_rows", path)
+    with p.open(newline="", encoding="utf-8") as fh:
+        rows = [(i, r) for i, r in enumerate(csv.reader(fh, delimiter=delimiter), 1) if r]
+    if len(rows) < 2:
+        raise ValueError(f"read_csv_rows: '{p}' needs a header line and at least one data row")
+    names = [c.strip() for c in rows[0][1]]
+    lines, cells = [], []
+    for line, row in rows[1:]:
+        if len(row) != len(names):
+            raise ValueError(
+                f"read_csv_rows: '{p}' line {line}: expected {len(names)} columns, got {len(row)}"
+            )
+        row = [c.strip() for c in row]
+        for name, cell in zip(names, row):
+            if cell.lower() in MISSING:
+                raise ValueError(
+                    f"read_csv_rows: '{p}' line {line}: missing value in column {name!r} "
+                    f"(got {cell!r}); fill or drop that row"
+                )
+        lines.append(line)
+        cells.append(row)
+    return names, lines, cells
 
 
 def _is_float(v: str) -> bool:
@@ -208,46 +249,107 @@ def _read_netpbm(p: Path) -> np.ndarray:
     return img.reshape(h, w, channels)[..., 0] if channels == 1 else img.reshape(h, w, 3)
 
 
-def _read_png(p: Path) -> np.ndarray:
+def _read_with_pillow(p: Path) -> np.ndarray:
+    """Any format Pillow reads, as (H, W) or (H, W, 3) floats in [0, 1]; alpha dropped."""
     try:
-        from PIL import Image  # optional: Pillow keeps grayscale files one-channel
+        from PIL import Image, UnidentifiedImageError
     except ImportError:
-        Image = None
-    if Image is not None:
+        if p.suffix.lower() == ".png":
+            return _read_png_without_pillow(p)
+        raise ImportError(
+            f"load_image: reading '{p.suffix}' files needs Pillow: pip install 'lamina[images]'"
+        ) from None
+    try:
         with Image.open(p) as im:
-            if im.mode in ("I", "I;16"):  # 16-bit grayscale
+            im.seek(0)  # the first frame of an animated GIF
+            if im.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grayscale
                 return np.asarray(im, dtype=np.float32) / 65535.0
             mode = "L" if im.mode in ("1", "L", "LA") else "RGB"
-            return np.asarray(im.convert(mode), dtype=np.float32) / 255.0
+            img = np.asarray(im.convert(mode), dtype=np.float32) / 255.0
+            if im.mode in ("P", "PA") and (img[..., :1] == img[..., 1:]).all():
+                img = img[..., 0]  # a palette of grays (a GIF saved from grayscale)
+            return img
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise ValueError(f"load_image: '{p}' is not a readable image ({e})") from None
+
+
+def _read_png_without_pillow(p: Path) -> np.ndarray:
     try:
         from matplotlib.image import imread
     except ImportError:
         raise ImportError(
-            "load_image: reading PNG needs Pillow or matplotlib: pip install lamina[plot]"
+            "load_image: reading PNG needs Pillow: pip install 'lamina[images]'"
         ) from None
     img = np.asarray(imread(p), dtype=np.float32)
     return img[..., :3] if img.ndim == 3 else img
 
 
 def load_image(path: str | os.PathLike) -> np.ndarray:
-    """Read a PNG, PGM or PPM image as a float32 array (C, H, W) in [0, 1].
+    """Read an image file as a float32 array (C, H, W) in [0, 1].
 
-    Grayscale files give C = 1, color files C = 3 (an alpha channel is dropped). PGM/PPM are
-    read with NumPy; PNG needs Pillow or matplotlib (``pip install lamina[plot]``).
+    PNG, JPEG, BMP, GIF (first frame), TIFF and WebP are read with Pillow (the optional
+    ``images`` extra, ``pip install 'lamina[images]'``); PGM/PPM with NumPy alone. Grayscale
+    files give C = 1, colour files C = 3 (an alpha channel is dropped). Without Pillow a PNG
+    is still read through matplotlib when that is installed.
+
+    Raises
+    ------
+    ValueError
+        For an unknown extension or a file that is not a readable image, naming the file.
+    ImportError
+        For a format that needs Pillow when Pillow is not installed.
     """
     p = _existing("load_image", path)
     ext = p.suffix.lower()
     if ext not in IMAGE_EXTENSIONS:
         raise ValueError(f"load_image: '{p}': expected one of {IMAGE_EXTENSIONS}, got '{ext}'")
-    img = _read_png(p) if ext == ".png" else _read_netpbm(p)
+    img = _read_netpbm(p) if ext in NETPBM_EXTENSIONS else _read_with_pillow(p)
     return img[None] if img.ndim == 2 else np.ascontiguousarray(img.transpose(2, 0, 1))
 
 
-def load_image_folder(root: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def resize_image(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Bilinear resize of (C, H0, W0) to (C, h, w), pixel centres aligned (half-pixel).
+
+    x_src = (x + 0.5) * W0 / w - 0.5, clipped to [0, W0 - 1]; the same for y; the value is
+    the bilinear mix of the four neighbouring source pixels.
+    """
+    h, w = size
+    _, h0, w0 = img.shape
+    if (h0, w0) == (h, w):
+        return img
+    ys = np.clip((np.arange(h) + 0.5) * h0 / h - 0.5, 0, h0 - 1)
+    xs = np.clip((np.arange(w) + 0.5) * w0 / w - 0.5, 0, w0 - 1)
+    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
+    y1, x1 = np.minimum(y0 + 1, h0 - 1), np.minimum(x0 + 1, w0 - 1)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    top = img[:, y0][:, :, x0] * (1 - fx) + img[:, y0][:, :, x1] * fx
+    bottom = img[:, y1][:, :, x0] * (1 - fx) + img[:, y1][:, :, x1] * fx
+    return (top * (1 - fy) + bottom * fy).astype(img.dtype)
+
+
+def convert_channels(img: np.ndarray, channels: int) -> np.ndarray:
+    """(C, H, W) to ``channels`` (1 or 3): colour to gray by ITU-R 601 luma, gray repeated.
+
+    gray = 0.299 R + 0.587 G + 0.114 B
+    """
+    if img.shape[0] == channels:
+        return img
+    if channels == 1:
+        luma = np.array([0.299, 0.587, 0.114], np.float32)
+        return np.tensordot(luma, img[:3], axes=1)[None].astype(img.dtype)
+    return np.repeat(img[:1], channels, axis=0)
+
+
+def load_image_folder(
+    root: str | os.PathLike,
+    size: tuple[int, int] | None = None,
+    channels: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Read a class-per-subfolder image collection: ``root/<class name>/<image file>``.
 
-    Classes are the subfolder names in sorted order; files are read in sorted order and must
-    all have the same shape.
+    Classes are the subfolder names in sorted order; files are read in sorted order. With
+    ``size`` (height, width) every image is resized (``resize_image``) and with ``channels``
+    (1 or 3) converted (``convert_channels``); otherwise all must have the same shape.
 
     Returns
     -------
@@ -257,7 +359,7 @@ def load_image_folder(root: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, 
     classes : list of str
     """
     p = _existing("load_image_folder", root)
-    classes = sorted(d.name for d in p.iterdir() if d.is_dir())
+    classes = sorted(d.name for d in p.iterdir() if d.is_dir() and not d.name.startswith("."))
     if not classes:
         raise ValueError(f"load_image_folder: '{p}' has no class subfolders")
     images, labels, first = [], [], None
@@ -266,12 +368,16 @@ def load_image_folder(root: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, 
             if f.suffix.lower() not in IMAGE_EXTENSIONS:
                 continue
             img = load_image(f)
+            if channels is not None:
+                img = convert_channels(img, channels)
+            if size is not None:
+                img = resize_image(img, size)
             if first is None:
                 first = (f, img.shape)
             elif img.shape != first[1]:
                 raise ValueError(
                     f"load_image_folder: '{f}' has shape {img.shape}, expected {first[1]} "
-                    f"like '{first[0]}'"
+                    f"like '{first[0]}' (pass size= and channels= to convert them)"
                 )
             images.append(img)
             labels.append(label)
