@@ -89,12 +89,12 @@ def _pydocs(seed: int, chars: int = 300_000, seq_len: int = 64) -> Data:
                 {"vocab": "".join(vocab), "input_shape": (seq_len,)})  # fmt: skip
 
 
-SOURCES: dict[str, tuple[Callable[[int], Data], str]] = {
-    "mnist-sample": (_mnist, "classification"),
-    "digits": (_digits, "classification"),
-    "spirals": (_spirals, "classification"),
-    "python-docs": (_pydocs, "language_model"),
-}
+SOURCES: dict[str, tuple[Callable[[int], Data], str, tuple[int, ...]]] = {
+    "mnist-sample": (_mnist, "classification", (1, 28, 28)),
+    "digits": (_digits, "classification", (64,)),
+    "spirals": (_spirals, "classification", (2,)),
+    "python-docs": (_pydocs, "language_model", (64,)),
+}  # loader, task, input shape (runs saved before extra held "input_shape" need the last)
 KINDS = {"classification": "classifier", "regression": "regressor",
          "language_model": "language_model"}  # fmt: skip
 
@@ -196,10 +196,15 @@ class Recipe:
 
     def build(self, extra: dict[str, Any]) -> Module:
         """The model, sized from the data's ``extra``."""
-        return build_model(self.spec["model"], extra)
+        return build_model(self.spec["model"], {**extra, "input_shape": self.input_shape(extra)})
 
     def input_shape(self, extra: dict[str, Any]) -> tuple[int, ...]:
-        return tuple(int(n) for n in extra["input_shape"])
+        """The shape of one input sample (without the batch axis)."""
+        source = self.spec["data"].get("source")
+        shape = extra.get("input_shape", SOURCES[source][2] if source else None)
+        if shape is None:
+            raise KeyError(f"recipe {self.name}: the saved data holds no input shape")
+        return tuple(int(n) for n in shape)
 
     def loss(self, output: Any, target: Any) -> Any:
         """The recipe's loss; a language model's at every step, (N, L, V) against (N, L)."""
