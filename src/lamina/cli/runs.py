@@ -11,6 +11,7 @@ import math
 import os
 import time
 import uuid
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from lamina.cli.folder import (
 from lamina.cli.recipe_file import RUN_KEYS, check_recipe, merge, read_recipe_file
 from lamina.cli.recipes import Data, Recipe, get_recipe
 from lamina.data import DataLoader, TensorDataset
+from lamina.distributed import broadcast_module, is_main
 from lamina.errors import check_positive_int
 from lamina.nn.module import Module
 from lamina.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
@@ -145,7 +147,7 @@ def train(
     splits = recipe.data(recipe.spec["seed"])  # a bad data file is refused before any folder
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run = Path(out) if out else Path("runs") / f"{recipe.name}-{stamp}"
-    with claim_run_folder(run, overwrite):
+    with claim_run_folder(run, overwrite) if is_main() else nullcontext():  # mpiexec: rank 0
         results = _train_into(recipe, run, verbose, data=splits)
     return run, results
 
@@ -222,21 +224,26 @@ def _train_into(
         run_id = uuid.uuid4().hex  # in config.json and model.npz: load_run checks they match
         config = {**recipe.spec, "recipe": recipe.name, "lamina": lamina.__version__,
                   "run_id": run_id}  # fmt: skip
-        write_json(run / "config.json", config)
+        if is_main():
+            write_json(run / "config.json", config)
     started = time.perf_counter()
     transform = recipe.augment(seed)
     loader = DataLoader(TensorDataset(*data.train), batch_size, shuffle=True, seed=seed,
                         transform=transform)  # fmt: skip
     if state is not None:
         trainer.load_state_dict(state, callbacks)
-    history = trainer.fit(loader, epochs, data.val, callbacks,
+    history = trainer.fit(loader, epochs, data.val, callbacks, seed=seed,
                           steps_per_epoch=spec["steps_per_epoch"])  # fmt: skip
-    model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
+    if is_main():
+        model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
+    broadcast_module(model)  # under mpiexec: every rank evaluates its part with those weights
     results = {
         **_metrics(recipe, trainer, data.val, "val"),
         **_metrics(recipe, trainer, data.test, "test"),
     }
     results["train_seconds"] = round(time.perf_counter() - started, 2)
+    if not is_main():
+        return results  # under mpiexec rank 0 writes the run folder
     save_file({"model": model.state_dict(), "extra": data.extra, "run_id": run_id},
               run / "model.npz")  # fmt: skip
     write_json(run / "metrics.json", results)
