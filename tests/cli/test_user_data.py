@@ -134,7 +134,6 @@ def test_npz_and_a_pair_of_npy_files(tmp_path: Path, cli: Cli) -> None:
     assert code == 2 and "expected numeric inputs (N, ...) and targets (N,)" in err
 
 
-@pytest.mark.slow
 def test_image_folder_with_png_and_jpeg(tmp_path: Path, cli: Cli) -> None:
     write_images(tmp_path / "images")
     run = tmp_path / "run"
