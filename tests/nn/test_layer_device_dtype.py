@@ -192,3 +192,22 @@ def test_without_dtype_the_default_dtype_is_used(cls: type) -> None:
     finally:
         L.set_default_dtype(previous)
     assert {str(t.dtype) for _, t in _float_tensors(m)} == {"float64"}
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("BatchNorm1d", (3,)), ("BatchNorm2d", (3,)), ("InstanceNorm2d", (3, 1e-5, 0.1, True)),
+     ("GroupNorm", (1, 3))],
+)  # fmt: skip
+def test_norm_layers_take_torchs_keyword_only_bias(name: str, args: tuple) -> None:
+    m = getattr(lnn, name)(*args, dtype=L.float64, bias=False)
+    tm = getattr(torch.nn, name)(*args, dtype=torch.float64, bias=False)
+    assert [n for n, _ in m.named_parameters()] == [n for n, _ in tm.named_parameters()]
+    assert list(m.state_dict()) == list(tm.state_dict())
+    with torch.no_grad():
+        tm.weight.uniform_(0.5, 1.5)
+    m.load_state_dict({k: v.numpy() for k, v in tm.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((4, 3, 5, 2) if "2d" in name else (4, 3, 5))
+    np.testing.assert_allclose(
+        m(L.tensor(x)).numpy(), tm(torch.tensor(x)).detach().numpy(), rtol=1e-12, atol=1e-13
+    )

@@ -13,19 +13,20 @@ import numpy as np
 
 from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
-from lamina.errors import ShapeError, check_in, check_positive_int
+from lamina.errors import check_in, check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops._shapes import conv_output_size, conv_transpose_output_size, ntuple
-from lamina.ops.conv import conv1d, conv2d, conv_padding, conv_transpose2d
+from lamina.ops._shapes import check_layout, ntuple
+from lamina.ops.conv import _conv1d, _conv2d, _conv_transpose2d, check_output_padding, conv_padding
 
 __all__ = [
     "Conv1d", "Conv2d", "ConvTranspose2d", "DepthwiseSeparableConv2d",
     "SpatiallySeparableConv2d",
 ]  # fmt: skip
 
-_SPATIAL = {1: "L", 2: "H, W"}
+# a block's own input check, naming the block (its first convolution would name itself)
+_IMAGES = (("N", "C", "H", "W"), ("C", "H", "W"))
 
 
 class _ConvNd(Module):
@@ -77,23 +78,6 @@ class _ConvNd(Module):
             fan_in = self.weight.shape[1] * int(np.prod(self.kernel_size))
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, rng)
-
-    def _check_input(self, x: Tensor) -> None:
-        n = self._dims
-        if x.ndim not in (n + 1, n + 2) or x.shape[-n - 1] != self.in_channels:
-            raise ShapeError(
-                f"{self!r}: expected input (N, {self.in_channels}, {_SPATIAL[n]}), got {x.shape}"
-            )
-
-    def _check_output(self, x: Tensor) -> None:
-        """Name the layer, not the function, when the input is too small for the kernel."""
-        n = self._dims
-        pads = conv_padding(self, self.padding, self.kernel_size, self.dilation, self.stride)
-        names = _SPATIAL[n].split(", ")
-        for a in range(n):
-            size = x.shape[x.ndim - n + a]
-            k, s, d = self.kernel_size[a], self.stride[a], self.dilation[a]
-            conv_output_size(self, size, k, s, pads[a], d, names[a])
 
     def extra_repr(self) -> str:
         """PyTorch's repr, except that a stride of 1 is left out like the other defaults."""
@@ -153,10 +137,8 @@ class Conv2d(_ConvNd):
                          rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
-        self._check_input(x)
-        self._check_output(x)
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                      self.groups)  # fmt: skip
+        return _conv2d(self, x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                       self.groups)  # fmt: skip
 
 
 class Conv1d(_ConvNd):
@@ -180,11 +162,9 @@ class Conv1d(_ConvNd):
                          rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
-        self._check_input(x)
-        self._check_output(x)
         pad = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return conv1d(x, self.weight, self.bias, self.stride[0], pad, self.dilation[0],
-                      self.groups)  # fmt: skip
+        return _conv1d(self, x, self.weight, self.bias, self.stride[0], pad, self.dilation[0],
+                       self.groups)  # fmt: skip
 
 
 class ConvTranspose2d(_ConvNd):
@@ -217,32 +197,14 @@ class ConvTranspose2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding, device, dtype,
                          rng)  # fmt: skip
-        for a in range(2):
-            if self.output_padding[a] >= max(self.stride[a], self.dilation[a]):
-                raise ValueError(
-                    f"ConvTranspose2d: output_padding {self.output_padding} must be smaller "
-                    f"than stride {self.stride} or dilation {self.dilation}"
-                )
+        check_output_padding(type(self).__name__, self.output_padding, self.stride, self.dilation)
 
     def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
-        self._check_input(x)
-        op = self.output_padding
-        if output_size is not None:  # PyTorch's way to pick among the sizes a stride allows
-            want = tuple(output_size)[-2:]
-            least = [
-                conv_transpose_output_size(repr(self), x.shape[-2 + a], self.kernel_size[a],
-                                           self.stride[a], self.padding[a], self.dilation[a], 0,
-                                           "HW"[a])
-                for a in range(2)
-            ]  # fmt: skip
-            op = tuple(int(w) - m for w, m in zip(want, least))
-        else:
-            for a in range(2):
-                conv_transpose_output_size(repr(self), x.shape[-2 + a], self.kernel_size[a],
-                                           self.stride[a], self.padding[a], self.dilation[a],
-                                           op[a], "HW"[a])  # fmt: skip
-        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, op,
-                                self.groups, self.dilation)  # fmt: skip
+        """The transposed convolution; ``output_size`` (N, C, H, W) or (H, W) picks among the
+        sizes a stride allows, as PyTorch's."""
+        return _conv_transpose2d(self, x, self.weight, self.bias, self.stride, self.padding,
+                                 self.output_padding, self.groups, self.dilation,
+                                 output_size)  # fmt: skip
 
 
 class DepthwiseSeparableConv2d(Module):
@@ -277,12 +239,10 @@ class DepthwiseSeparableConv2d(Module):
                                 rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (3, 4) or x.shape[-3] != self.depthwise.in_channels:
-            raise ShapeError(
-                f"DepthwiseSeparableConv2d({self.depthwise.in_channels}, "
-                f"{self.pointwise.out_channels}): expected input "
-                f"(N, {self.depthwise.in_channels}, H, W), got {x.shape}"
-            )
+        owner = (
+            f"{type(self).__name__}({self.depthwise.in_channels}, {self.pointwise.out_channels})"
+        )
+        check_layout(owner, x.shape, _IMAGES, self.depthwise.in_channels)
         return self.pointwise(self.depthwise(x))
 
 
@@ -318,10 +278,8 @@ class SpatiallySeparableConv2d(Module):
                                  device=device, dtype=dtype, rng=rng)  # fmt: skip
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (3, 4) or x.shape[-3] != self.vertical.in_channels:
-            raise ShapeError(
-                f"SpatiallySeparableConv2d({self.vertical.in_channels}, "
-                f"{self.horizontal.out_channels}): expected input "
-                f"(N, {self.vertical.in_channels}, H, W), got {x.shape}"
-            )
+        owner = (
+            f"{type(self).__name__}({self.vertical.in_channels}, {self.horizontal.out_channels})"
+        )
+        check_layout(owner, x.shape, _IMAGES, self.vertical.in_channels)
         return self.horizontal(self.vertical(x))

@@ -7,7 +7,7 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
 from lamina.nn.module import Module
-from lamina.ops.activation import dropout
+from lamina.ops.activation import check_dropout_p, dropout
 from lamina.ops.channel_dropout import dropout2d
 
 __all__ = ["Dropout", "Dropout2d"]
@@ -32,8 +32,7 @@ class Dropout(Module):
         self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None
     ) -> None:
         super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be in [0, 1], got {p}")
+        check_dropout_p("Dropout", p)
         self.p, self.inplace, self.rng = p, bool(inplace), rng
 
     def forward(self, x: Tensor) -> Tensor:
@@ -63,14 +62,14 @@ class Dropout2d(Module):
         self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None
     ) -> None:
         super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"Dropout2d: p must be in [0, 1], got {p}")
+        check_dropout_p("Dropout2d", p)
         self.p, self.inplace, self.rng = p, bool(inplace), rng
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (3, 4):
-            raise ShapeError(f"{self!r}: expected input (N, C, H, W) or (N, C, L), got {x.shape}")
-        return dropout2d(x, self.p, self.training, self.inplace, rng=self.rng)
+        try:
+            return dropout2d(x, self.p, self.training, self.inplace, rng=self.rng)
+        except ShapeError as e:  # say which layer was given the input
+            raise ShapeError(f"{self!r}: {e}") from None
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

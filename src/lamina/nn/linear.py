@@ -9,11 +9,11 @@ import numpy as np
 
 from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
-from lamina.errors import ShapeError, check_positive_int
+from lamina.errors import check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops.activation import linear
+from lamina.ops.activation import _linear
 from lamina.ops.shape import flatten
 
 __all__ = ["Flatten", "Identity", "Linear"]
@@ -67,11 +67,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, rng)
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ShapeError(
-                f"{self!r}: expected input of shape (..., {self.in_features}), got {x.shape}"
-            )
-        return linear(x, self.weight, self.bias)
+        return _linear(self, x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         bias = self.bias is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.autodiff.tensor import Tensor, TensorLike
-from lamina.errors import check_in
+from lamina.errors import check_in, check_nonnegative
 from lamina.nn.module import Module
 from lamina.ops import loss as L
 from lamina.ops import loss_pointwise as P
@@ -126,8 +126,7 @@ class SmoothL1Loss(_Loss):
 
     def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(reduction)
-        if not beta >= 0:
-            raise ValueError(f"SmoothL1Loss: beta must be >= 0, got {beta}")
+        check_nonnegative("SmoothL1Loss", beta=beta)
         self.beta = beta
 
     def forward(self, input: Tensor, target: TensorLike) -> Tensor:

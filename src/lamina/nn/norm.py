@@ -9,11 +9,18 @@ import numpy as np
 
 from lamina.autodiff.dtypes import factory_dtype
 from lamina.autodiff.tensor import Tensor
-from lamina.errors import ShapeError, check_nonnegative, check_positive_int
+from lamina.errors import check_nonnegative, check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from lamina.ops.normalization import (
+    ANY_CHANNELS,
+    Layouts,
+    _batch_norm,
+    _group_norm,
+    _instance_norm,
+    _layer_norm,
+)
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "InstanceNorm2d", "LayerNorm"]
 
@@ -47,7 +54,7 @@ class _BatchNorm(Module):
         With ``affine``, whether to learn the bias (weight only when False).
     """
 
-    _expected = ""
+    _layouts: Layouts = ANY_CHANNELS  # the input shapes the layer takes (see check_layout)
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
@@ -88,11 +95,7 @@ class _BatchNorm(Module):
         if self.bias is not None:
             init.zeros_(self.bias)
 
-    def _check_input(self, x: Tensor) -> None:
-        raise NotImplementedError
-
     def forward(self, x: Tensor) -> Tensor:
-        self._check_input(x)
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1
@@ -100,7 +103,8 @@ class _BatchNorm(Module):
                 momentum = 1.0 / float(self.num_batches_tracked.data)
         use_batch = self.training or not self.track_running_stats
         keep = not self.training or self.track_running_stats
-        return batch_norm(
+        return _batch_norm(
+            self,
             x,
             self.running_mean if keep else None,
             self.running_var if keep else None,
@@ -109,6 +113,8 @@ class _BatchNorm(Module):
             use_batch,
             momentum,
             self.eps,
+            self.num_features,
+            self._layouts,
         )
 
     def extra_repr(self) -> str:
@@ -121,11 +127,7 @@ class _BatchNorm(Module):
 class BatchNorm2d(_BatchNorm):
     __doc__ = (_BatchNorm.__doc__ or "") + "\n    Input (N, C, H, W); statistics over N, H, W.\n"
 
-    def _check_input(self, x: Tensor) -> None:
-        if x.ndim != 4 or x.shape[1] != self.num_features:
-            raise ShapeError(
-                f"{self!r}: expected input (N, {self.num_features}, H, W), got {x.shape}"
-            )
+    _layouts = (("N", "C", "H", "W"),)
 
 
 class BatchNorm1d(_BatchNorm):
@@ -133,10 +135,7 @@ class BatchNorm1d(_BatchNorm):
         _BatchNorm.__doc__ or ""
     ) + "\n    Input (N, C) or (N, C, L); statistics over N (and L).\n"
 
-    def _check_input(self, x: Tensor) -> None:
-        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
-            c = self.num_features
-            raise ShapeError(f"{self!r}: expected input (N, {c}) or (N, {c}, L), got {x.shape}")
+    _layouts = (("N", "C"), ("N", "C", "L"))
 
 
 class LayerNorm(Module):
@@ -187,11 +186,7 @@ class LayerNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        k = len(self.normalized_shape)
-        if x.ndim < k or tuple(x.shape[-k:]) != self.normalized_shape:
-            dims = ", ".join(map(str, self.normalized_shape))
-            raise ShapeError(f"{self!r}: expected input (*, {dims}), got {x.shape}")
-        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+        return _layer_norm(self, x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (
@@ -232,17 +227,14 @@ class InstanceNorm2d(_BatchNorm):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype,
                          bias=bias)  # fmt: skip
 
+    _layouts = (("N", "C", "H", "W"), ("C", "H", "W"))
+
     def forward(self, x: Tensor) -> Tensor:
         # PyTorch only warns about a channel mismatch when there is no per-channel state
         state = self.affine or self.track_running_stats
-        if x.ndim not in (3, 4) or (state and x.shape[-3] != self.num_features):
-            c = self.num_features
-            raise ShapeError(
-                f"{self!r}: expected input (N, {c}, H, W) or ({c}, H, W), got {x.shape}"
-            )
-        batched = x if x.ndim == 4 else x.unsqueeze(0)
-        y = instance_norm(
-            batched,
+        return _instance_norm(
+            self,
+            x,
             self.running_mean,
             self.running_var,
             self.weight,
@@ -250,8 +242,9 @@ class InstanceNorm2d(_BatchNorm):
             self.training or not self.track_running_stats,
             0.0 if self.momentum is None else self.momentum,  # PyTorch's reading of None
             self.eps,
+            self.num_features if state else None,
+            self._layouts,
         )
-        return y if x.ndim == 4 else y.squeeze(0)
 
 
 class GroupNorm(Module):
@@ -303,9 +296,8 @@ class GroupNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim < 2 or x.shape[1] != self.num_channels:
-            raise ShapeError(f"{self!r}: expected input (N, {self.num_channels}, *), got {x.shape}")
-        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+        return _group_norm(self, x, self.num_groups, self.weight, self.bias, self.eps,
+                           self.num_channels)  # fmt: skip
 
     def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"

@@ -1,7 +1,7 @@
 """Pooling layers with PyTorch's signatures, plus the course's L2 pooling and a global average.
 
-The maths lives in ``lamina.ops.pool``; a layer validates its arguments at construction and
-its input at call, naming itself.
+The maths lives in ``lamina.ops.pool``; a layer validates its arguments at construction, and
+the op it calls validates its input with the layer as the owner its errors name.
 """
 
 from __future__ import annotations
@@ -9,22 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.autodiff.tensor import Tensor
-from lamina.errors import ShapeError
 from lamina.nn.module import Module
-from lamina.ops._shapes import ntuple
+from lamina.ops._shapes import check_pool_padding, ntuple
+from lamina.ops.maxpool import _max_pool
 from lamina.ops.pool import (
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    global_avg_pool2d,
-    l2_pool1d,
-    l2_pool2d,
-    lp_pool1d,
-    lp_pool2d,
-    max_pool1d,
-    max_pool2d,
-    pool_geometry,
+    _adaptive_avg_pool1d,
+    _adaptive_avg_pool2d,
+    _avg_pool,
+    _global_avg_pool2d,
+    _l2_pool,
+    _lp_pool,
+    check_divisor,
+    check_norm_type,
 )
 
 __all__ = [
@@ -50,23 +46,11 @@ class _Pool(Module):
         p = ntuple(name, "padding", padding, n, minimum=0)
         d = ntuple(name, "dilation", dilation, n)
         for a in range(n):
-            if 2 * p[a] > d[a] * (k[a] - 1) + 1:
-                raise ValueError(
-                    f"{name}: padding {padding} must be at most half of kernel_size {kernel_size}"
-                )
+            check_pool_padding(name, k[a], p[a], d[a])
         # stored as given, like PyTorch (its repr shows ints as ints)
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.stride = kernel_size if stride is None else stride
         self.ceil_mode = bool(ceil_mode)
-
-    def _check(self, x: Tensor) -> None:
-        """Input rank, and an empty output blamed on this layer's own arguments."""
-        n = self._dims
-        if x.ndim not in (n + 1, n + 2):
-            want = "(N, C, H, W) or (C, H, W)" if n == 2 else "(N, C, L) or (C, L)"
-            raise ShapeError(f"{self!r}: expected input {want}, got {x.shape}")
-        pool_geometry(self, x.shape, self.kernel_size, self.stride, self.padding,
-                      self.dilation, self.ceil_mode, n)  # fmt: skip
 
     def extra_repr(self) -> str:
         return (
@@ -104,20 +88,14 @@ class MaxPool2d(_Pool):
         self.return_indices = bool(return_indices)
 
     def forward(self, x: Tensor) -> Any:
-        self._check(x)
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)  # fmt: skip
+        return _max_pool(self, x, self.kernel_size, self.stride, self.padding, self.dilation,
+                         self.ceil_mode, self._dims, self.return_indices)  # fmt: skip
 
 
 class MaxPool1d(MaxPool2d):
     """y[n, c, p] = max over the window p of (N, C, L) padded with -inf; see ``MaxPool2d``."""
 
     _dims = 1
-
-    def forward(self, x: Tensor) -> Any:
-        self._check(x)
-        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)  # fmt: skip
 
 
 class AvgPool2d(_Pool):
@@ -138,18 +116,12 @@ class AvgPool2d(_Pool):
     ) -> None:  # fmt: skip
         super().__init__(kernel_size, stride, padding, 1, ceil_mode)
         self.count_include_pad = bool(count_include_pad)
-        if divisor_override is not None and (
-            isinstance(divisor_override, bool) or int(divisor_override) <= 0
-        ):
-            raise ValueError(
-                f"AvgPool2d: divisor_override must be positive, got {divisor_override}"
-            )
+        check_divisor(type(self).__name__, divisor_override)
         self.divisor_override = divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        self._check(x)
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)  # fmt: skip
+        return _avg_pool(self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                         self.count_include_pad, self.divisor_override, 2)  # fmt: skip
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -168,9 +140,8 @@ class AvgPool1d(_Pool):
         self.count_include_pad = bool(count_include_pad)
 
     def forward(self, x: Tensor) -> Tensor:
-        self._check(x)
-        return avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad)  # fmt: skip
+        return _avg_pool(self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                         self.count_include_pad, None, 1)  # fmt: skip
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -189,15 +160,13 @@ class LPPool2d(_Pool):
     def __init__(
         self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
     ) -> None:
-        if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float)) or norm_type <= 0:
-            raise ValueError(f"{type(self).__name__}: norm_type must be > 0, got {norm_type!r}")
+        check_norm_type(type(self).__name__, norm_type)
         super().__init__(kernel_size, stride, 0, 1, ceil_mode)
         self.norm_type = norm_type
 
     def forward(self, x: Tensor) -> Tensor:
-        self._check(x)
-        fn = lp_pool2d if self._dims == 2 else lp_pool1d
-        return fn(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+        return _lp_pool(self, x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode,
+                        self._dims)  # fmt: skip
 
     def extra_repr(self) -> str:
         return (
@@ -225,9 +194,8 @@ class L2Pool2d(_Pool):
         super().__init__(kernel_size, stride, padding, 1, ceil_mode)
 
     def forward(self, x: Tensor) -> Tensor:
-        self._check(x)
-        fn = l2_pool2d if self._dims == 2 else l2_pool1d
-        return fn(x, self.kernel_size, self.stride, self.padding, self.ceil_mode)
+        return _l2_pool(self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                        self._dims)  # fmt: skip
 
 
 class L2Pool1d(L2Pool2d):
@@ -254,9 +222,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (3, 4):
-            raise ShapeError(f"{self!r}: expected input (N, C, H, W) or (C, H, W), got {x.shape}")
-        return adaptive_avg_pool2d(x, self.output_size)
+        return _adaptive_avg_pool2d(self, x, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -271,9 +237,7 @@ class AdaptiveAvgPool1d(Module):
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (2, 3):
-            raise ShapeError(f"{self!r}: expected input (N, C, L) or (C, L), got {x.shape}")
-        return adaptive_avg_pool1d(x, self.output_size)
+        return _adaptive_avg_pool1d(self, x, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -291,9 +255,7 @@ class GlobalAvgPool2d(Module):
         self.keepdim = bool(keepdim)
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim != 4:
-            raise ShapeError(f"{self!r}: expected input (N, C, H, W), got {x.shape}")
-        return global_avg_pool2d(x, self.keepdim)
+        return _global_avg_pool2d(self, x, self.keepdim)
 
     def extra_repr(self) -> str:
         return f"keepdim={self.keepdim}"

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.autodiff.tensor import Tensor
-from lamina.errors import ShapeError
 from lamina.ops._im2col import Geometry
-from lamina.ops._shapes import ntuple, pool_output_size
+from lamina.ops._shapes import check_layout, ntuple, pool_output_size
 from lamina.ops.shape import reshape, unsqueeze
 
 __all__ = ["as_4d", "from_4d", "pool_geometry"]
 
 
+_LAYOUTS = {1: (("N", "C", "L"), ("C", "L")), 2: (("N", "C", "H", "W"), ("C", "H", "W"))}
+
+
 def pool_geometry(
-    owner: str, shape: tuple[int, ...], kernel_size: Any, stride: Any, padding: Any,
+    owner: Any, shape: tuple[int, ...], kernel_size: Any, stride: Any, padding: Any,
     dilation: Any, ceil_mode: bool, dims: int,
 ) -> Geometry:  # fmt: skip
     """The windows of a pooling over the last ``dims`` (1 or 2) dims of ``shape``."""
@@ -35,11 +37,9 @@ def pool_geometry(
     return Geometry(tuple(sizes), tuple(outs), k, s, d, pads)  # type: ignore[arg-type]
 
 
-def as_4d(owner: str, x: Tensor, dims: int) -> Tensor:
+def as_4d(owner: Any, x: Tensor, dims: int) -> Tensor:
     """(N, C, H, W) for 2-d, (N, C, 1, L) for 1-d pooling; unbatched inputs get N = 1."""
-    if x.ndim not in (dims + 1, dims + 2):
-        want = "(N, C, H, W) or (C, H, W)" if dims == 2 else "(N, C, L) or (C, L)"
-        raise ShapeError(f"{owner}: expected input {want}, got {x.shape}")
+    check_layout(owner, x.shape, _LAYOUTS[dims])
     if x.ndim == dims + 1:
         x = unsqueeze(x, 0)
     return unsqueeze(x, 2) if dims == 1 else x

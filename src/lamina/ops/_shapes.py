@@ -12,6 +12,7 @@ from lamina.errors import ShapeError, owner_name
 
 __all__ = [
     "broadcast_shape",
+    "check_layout",
     "check_same_shape",
     "normalize_dim",
     "normalize_dims",
@@ -122,6 +123,34 @@ def resolve_reshape(owner: str, shape: tuple[int, ...], target: tuple[int, ...])
 # ---------------------------------------------------------------- convolution and pooling
 
 
+def check_layout(
+    owner: Any,
+    shape: tuple[int, ...],
+    layouts: Sequence[Sequence[str]],
+    channels: int | None = None,
+    note: str = "",
+) -> Sequence[str]:
+    """The first of ``layouts`` that ``shape`` fits, or a ShapeError listing them all.
+
+    A layout names the dims, e.g. ("N", "C", "H", "W"): "C" is the channel dim, which must
+    have ``channels`` elements when that is given, "*" (last) stands for any number of
+    trailing dims, any other name for one dim of any size. The error reads
+    ``owner: expected input (N, 3, H, W) or (3, H, W), got (8, 1, 28, 28)``, then ``note``.
+    """
+    for names in layouts:
+        fixed = len(names) - ("*" in names)
+        fits = len(shape) == fixed or ("*" in names and len(shape) > fixed)
+        if fits and (channels is None or "C" not in names or shape[names.index("C")] == channels):
+            return names
+    shown = " or ".join(
+        "("
+        + ", ".join(str(channels) if n == "C" and channels is not None else n for n in names)
+        + ")"
+        for names in layouts
+    )
+    raise ShapeError(f"{owner_name(owner)}: expected input {shown}, got {tuple(shape)}{note}")
+
+
 def ntuple(owner: Any, name: str, value: Any, n: int, minimum: int = 1) -> tuple[int, ...]:
     """Read an int or a length-``n`` sequence of ints (kernel_size, stride, ...) as a tuple."""
     try:
@@ -188,6 +217,17 @@ def conv_transpose_output_size(
     return out
 
 
+def check_pool_padding(owner: Any, kernel: int, padding: int, dilation: int) -> int:
+    """The span dilation*(kernel - 1) + 1 of a pooling window; ValueError if padding > span/2."""
+    span = dilation * (kernel - 1) + 1
+    if 2 * padding > span:
+        raise ValueError(
+            f"{owner_name(owner)}: padding {padding} must be at most half of the kernel_size "
+            f"{kernel} (dilated span {span})"
+        )
+    return span
+
+
 def pool_output_size(
     owner: Any,
     size: int,
@@ -203,13 +243,7 @@ def pool_output_size(
     out = floor_or_ceil((size + 2*padding - dilation*(kernel - 1) - 1) / stride) + 1, and in
     ceil mode the last window must still start inside the input or the left padding.
     """
-    span = dilation * (kernel - 1) + 1
-    if 2 * padding > span:
-        who = owner_name(owner)
-        raise ValueError(
-            f"{who}: padding {padding} must be at most half of the kernel_size {kernel} "
-            f"(dilated span {span})"
-        )
+    span = check_pool_padding(owner, kernel, padding, dilation)
     room = size + 2 * padding - span
     out = (room + (stride - 1 if ceil_mode else 0)) // stride + 1 if room >= 0 else 0
     if ceil_mode and out > 0 and (out - 1) * stride >= size + padding:

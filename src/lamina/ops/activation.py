@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lamina.autodiff.function import Function
 from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.random import default_generator
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError, check_probability
+from lamina.errors import ShapeError, check_probability, owner_name
 from lamina.ops import elementwise as E
 from lamina.ops._shapes import normalize_dim
 from lamina.ops.elementwise import clip, exp, where
@@ -131,13 +133,18 @@ class Linear(Function):
 
 def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x @ weight.T + bias, with weight of shape (out_features, in_features)."""
-    x = as_tensor(x)
+    return _linear("linear", x, weight, bias)
+
+
+def _linear(owner: Any, x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``linear`` with errors naming ``owner`` (a function name or the calling layer)."""
+    x, name = as_tensor(x), owner_name(owner)
     if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[-1]:
         n_in = weight.shape[-1]
-        raise ShapeError(f"linear: expected input of shape (..., {n_in}), got {x.shape}")
+        raise ShapeError(f"{name}: expected input of shape (..., {n_in}), got {x.shape}")
     if x.dtype != weight.dtype:
         dtypes = f"{x.dtype} and {weight.dtype}"
-        raise TypeError(f"linear: input and weight must share a dtype, got {dtypes}")
+        raise TypeError(f"{name}: input and weight must share a dtype, got {dtypes}")
     args = (weight,) if bias is None else (weight, bias)
     if x.ndim == 2:
         return Linear.apply(x, *args)
@@ -146,6 +153,12 @@ def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     lead = x.shape[:-1]  # one 2-D product for any number of leading dims
     y = Linear.apply(reshape(x, (-1, x.shape[-1])), *args)
     return reshape(y, (*lead, weight.shape[0]))
+
+
+def check_dropout_p(owner: Any, p: Any) -> None:
+    """Raise ValueError unless the drop probability ``p`` lies in [0, 1]."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.number)) or not 0 <= p <= 1:
+        raise ValueError(f"{owner_name(owner)}: p must be in [0, 1], got {p!r}")
 
 
 def dropout(
@@ -162,8 +175,7 @@ def dropout(
     ``inplace=True`` writes y into x, with PyTorch's in-place rules.
     """
     x = as_tensor(x)
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
+    check_dropout_p("dropout", p)
     if not training or p == 0:
         return x
     if inplace:

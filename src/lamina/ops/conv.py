@@ -20,9 +20,10 @@ import numpy as np
 
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError
+from lamina.errors import ShapeError, owner_name
 from lamina.ops._im2col import Geometry, Pads, col2im, im2col
 from lamina.ops._shapes import (
+    check_layout,
     conv_output_size,
     conv_transpose_output_size,
     ntuple,
@@ -157,49 +158,56 @@ class ConvWeightGrad(Function):
 # ---------------------------------------------------------------- public functions
 
 
+_LAYOUTS = {
+    1: (("N", "C", "L"), ("C", "L")),
+    2: (("N", "C", "H", "W"), ("C", "H", "W")),
+}
+
+
 def _check_operands(
-    owner: str, x: Tensor, w: Tensor, b: Tensor | None, dims: int, groups: int, transposed: bool
+    owner: Any, x: Tensor, w: Tensor, b: Tensor | None, dims: int, groups: int, transposed: bool
 ) -> None:
-    """Shapes and dtypes of input, weight and bias, checked before any arithmetic."""
+    """Shapes and dtypes of input, weight and bias, checked before any arithmetic.
+
+    A layer owner's repr already states its channels and groups; a function's message adds
+    the weight shape and groups the expected channels come from.
+    """
+    name = owner_name(owner)
     if w.ndim != dims + 2:
-        raise ShapeError(f"{owner}: weight must have {dims + 2} dims, got {w.shape}")
+        raise ShapeError(f"{name}: weight must have {dims + 2} dims, got {w.shape}")
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{owner}: groups must be a positive integer, got {groups!r}")
+        raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
     in_ch = w.shape[0] if transposed else w.shape[1] * groups
     out_ch = w.shape[1] * groups if transposed else w.shape[0]
-    spatial = ", ".join("LHW"[-dims:] if dims == 1 else "HW")
-    if x.ndim != dims + 2 or x.shape[1] != in_ch:
-        raise ShapeError(
-            f"{owner}: expected input (N, {in_ch}, {spatial}) for weight {w.shape} and "
-            f"groups={groups}, got {x.shape}"
-        )
+    note = f" (weight {w.shape}, groups={groups})" if isinstance(owner, str) else ""
+    check_layout(owner, x.shape, _LAYOUTS[dims], in_ch, note)
     if (w.shape[0] if not transposed else in_ch) % groups:
-        raise ValueError(f"{owner}: {w.shape[0]} channels do not split into {groups} groups")
+        raise ValueError(f"{name}: {w.shape[0]} channels do not split into {groups} groups")
     if b is not None and b.shape != (out_ch,):
-        raise ShapeError(f"{owner}: bias must have shape ({out_ch},), got {b.shape}")
-    for name, t in (("weight", w), ("bias", b)):
+        raise ShapeError(f"{name}: bias must have shape ({out_ch},), got {b.shape}")
+    for what, t in (("weight", w), ("bias", b)):
         if t is not None and t.dtype != x.dtype:
-            raise TypeError(f"{owner}: {name} dtype {t.dtype} differs from input {x.dtype}")
+            raise TypeError(f"{name}: {what} dtype {t.dtype} differs from input {x.dtype}")
 
 
-def conv_padding(owner: str, padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> Pads:
+def conv_padding(owner: Any, padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> Pads:
     """Padding as int, tuple, "valid" or "same" turned into (before, after) per dim."""
-    n = len(kernel)
+    n, name = len(kernel), owner_name(owner)
     if padding == "valid":
         pairs = [(0, 0)] * n
     elif padding == "same":
         if any(s != 1 for s in stride):
-            raise ValueError(f"{owner}: padding='same' needs stride 1, got stride {stride}")
+            raise ValueError(f"{name}: padding='same' needs stride 1, got stride {stride}")
         pairs = [same_padding(k, d) for k, d in zip(kernel, dilation)]
     elif isinstance(padding, str):
-        raise ValueError(f"{owner}: padding must be 'same', 'valid', an int or {n} ints")
+        raise ValueError(f"{name}: padding must be 'same', 'valid', an int or {n} ints")
     else:
         pairs = [(p, p) for p in ntuple(owner, "padding", padding, n, minimum=0)]
     return tuple(pairs)  # type: ignore[return-value]
 
 
 def _geometry(
-    owner: str, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation: Any, groups: int
+    owner: Any, x: Tensor, w: Tensor, stride: Any, padding: Any, dilation: Any, groups: int
 ) -> Geometry:
     kernel = tuple(w.shape[2:])
     st, dl = ntuple(owner, "stride", stride, 2), ntuple(owner, "dilation", dilation, 2)
@@ -235,12 +243,20 @@ def conv2d(
     groups : int
         C_in and C_out both split into ``groups`` blocks; groups == C_in is depthwise.
     """
+    return _conv2d("conv2d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv2d(
+    owner: Any, input: TensorLike, weight: TensorLike, bias: TensorLike | None, stride: Any,
+    padding: Any, dilation: Any, groups: int,
+) -> Tensor:  # fmt: skip
+    """``conv2d`` with errors naming ``owner`` (a function name or the calling layer)."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
-    if x.ndim == 3 and w.ndim == 4:
-        return conv2d(unsqueeze(x, 0), w, b, stride, padding, dilation, groups)[0]
-    _check_operands("conv2d", x, w, b, 2, groups, transposed=False)
-    geom = _geometry("conv2d", x, w, stride, padding, dilation, groups)
+    _check_operands(owner, x, w, b, 2, groups, transposed=False)
+    if x.ndim == 3:
+        return _conv2d(owner, unsqueeze(x, 0), w, b, stride, padding, dilation, groups)[0]
+    geom = _geometry(owner, x, w, stride, padding, dilation, groups)
     return Conv.apply(x, w, *([] if b is None else [b]), geom=geom)
 
 
@@ -258,15 +274,23 @@ def conv1d(
     Computed as conv2d on a height of one: y[n, o, p] = b[o] + sum_c,i w[o, c, i] *
     x_pad[n, c, p*s + i*d].
     """
+    return _conv1d("conv1d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv1d(
+    owner: Any, input: TensorLike, weight: TensorLike, bias: TensorLike | None, stride: Any,
+    padding: Any, dilation: Any, groups: int,
+) -> Tensor:  # fmt: skip
+    """``conv1d`` with errors naming ``owner`` (a function name or the calling layer)."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
-    if x.ndim == 2 and w.ndim == 3:
-        return conv1d(unsqueeze(x, 0), w, b, stride, padding, dilation, groups)[0]
-    _check_operands("conv1d", x, w, b, 1, groups, transposed=False)
-    (s,), (d,) = ntuple("conv1d", "stride", stride, 1), ntuple("conv1d", "dilation", dilation, 1)
-    pad = padding if isinstance(padding, str) else ntuple("conv1d", "padding", padding, 1, 0)[0]
-    ((pa, pb),) = conv_padding("conv1d", pad, (w.shape[2],), (d,), (s,))
-    out = conv_output_size("conv1d", x.shape[2], w.shape[2], s, (pa, pb), d, "L")
+    _check_operands(owner, x, w, b, 1, groups, transposed=False)
+    if x.ndim == 2:
+        return _conv1d(owner, unsqueeze(x, 0), w, b, stride, padding, dilation, groups)[0]
+    (s,), (d,) = ntuple(owner, "stride", stride, 1), ntuple(owner, "dilation", dilation, 1)
+    pad = padding if isinstance(padding, str) else ntuple(owner, "padding", padding, 1, 0)[0]
+    ((pa, pb),) = conv_padding(owner, pad, (w.shape[2],), (d,), (s,))
+    out = conv_output_size(owner, x.shape[2], w.shape[2], s, (pa, pb), d, "L")
     geom = Geometry((1, x.shape[2]), (1, out), (1, w.shape[2]), (1, s), (1, d), ((0, 0), (pa, pb)),
                     groups)  # fmt: skip
     x4, w4 = unsqueeze(x, 2), unsqueeze(w, 2)
@@ -298,35 +322,55 @@ def conv_transpose2d(
     output_padding : int or (int, int)
         Extra rows/columns at the end; each must be smaller than the stride or the dilation.
     """
+    return _conv_transpose2d("conv_transpose2d", input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)  # fmt: skip
+
+
+def _conv_transpose2d(
+    owner: Any, input: TensorLike, weight: TensorLike, bias: TensorLike | None, stride: Any,
+    padding: Any, output_padding: Any, groups: int, dilation: Any, output_size: Any = None,
+) -> Tensor:  # fmt: skip
+    """``conv_transpose2d`` with errors naming ``owner``.
+
+    ``output_size`` (the layer's forward argument, PyTorch's way to pick among the sizes a
+    stride allows) replaces output_padding by output_size - the smallest size.
+    """
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
-    if x.ndim == 3 and w.ndim == 4:
-        return conv_transpose2d(
-            unsqueeze(x, 0), w, b, stride, padding, output_padding, groups, dilation
-        )[0]
-    geom = _transpose_geometry(
-        "conv_transpose2d", x, w, b, stride, padding, output_padding, groups, dilation
-    )
+    _check_operands(owner, x, w, b, 2, groups, transposed=True)
+    if x.ndim == 3:
+        return _conv_transpose2d(owner, unsqueeze(x, 0), w, b, stride, padding, output_padding,
+                                 groups, dilation, output_size)[0]  # fmt: skip
+    if output_size is not None:
+        least = _transpose_geometry(owner, x, w, stride, padding, 0, groups, dilation).in_hw
+        want = tuple(output_size)[-2:]
+        output_padding = tuple(int(n) - m for n, m in zip(want, least))
+    geom = _transpose_geometry(owner, x, w, stride, padding, output_padding, groups, dilation)
     y = ConvInputGrad.apply(x, w, geom=geom)
     return y if b is None else y + reshape(b, (1, -1, 1, 1))
 
 
+def check_output_padding(owner: Any, output_padding: tuple, stride: tuple, dilation: tuple) -> None:
+    """Raise ValueError unless each output_padding is below its stride or its dilation."""
+    for a in range(len(output_padding)):
+        if output_padding[a] >= max(stride[a], dilation[a]):
+            raise ValueError(
+                f"{owner_name(owner)}: output_padding {output_padding} must be smaller than "
+                f"stride {stride} or dilation {dilation}"
+            )
+
+
 def _transpose_geometry(
-    owner: str, x: Tensor, w: Tensor, b: Tensor | None, stride: Any, padding: Any,
-    output_padding: Any, groups: int, dilation: Any,
+    owner: Any, x: Tensor, w: Tensor, stride: Any, padding: Any, output_padding: Any,
+    groups: int, dilation: Any,
 ) -> Geometry:  # fmt: skip
     """The geometry of the convolution whose input gradient this transposed convolution is."""
-    _check_operands(owner, x, w, b, 2, groups, transposed=True)
     if isinstance(padding, str):
-        raise ValueError(f"{owner}: padding must be an int or 2 ints, got {padding!r}")
+        raise ValueError(f"{owner_name(owner)}: padding must be an int or 2 ints, got {padding!r}")
     st, dl = ntuple(owner, "stride", stride, 2), ntuple(owner, "dilation", dilation, 2)
     pd = ntuple(owner, "padding", padding, 2, minimum=0)
     op = ntuple(owner, "output_padding", output_padding, 2, minimum=0)
-    for a in range(2):
-        if op[a] >= max(st[a], dl[a]):
-            raise ValueError(
-                f"{owner}: output_padding {op} must be smaller than stride {st} or dilation {dl}"
-            )
+    check_output_padding(owner, op, st, dl)
     kernel = tuple(w.shape[2:])
     out = tuple(
         conv_transpose_output_size(

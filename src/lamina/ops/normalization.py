@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from lamina.autodiff import grad_mode
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError
+from lamina.errors import ShapeError, owner_name
+from lamina.ops._shapes import check_layout
 from lamina.ops.reduce import mean, sum
-from lamina.ops.shape import reshape
+from lamina.ops.shape import reshape, squeeze, unsqueeze
+
+Layouts = Sequence[Sequence[str]]
+ANY_CHANNELS: Layouts = (("N", "C", "*"),)  # what the functions take: (N, C) and up
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm"]
 
@@ -128,20 +133,31 @@ def batch_norm(
     running_mean, running_var : Tensor (C,) or None
     weight, bias : Tensor (C,), optional
     """
+    return _batch_norm("batch_norm", input, running_mean, running_var, weight, bias, training,
+                       momentum, eps)  # fmt: skip
+
+
+def _batch_norm(
+    owner: Any, input: TensorLike, running_mean: Tensor | None, running_var: Tensor | None,
+    weight: TensorLike | None, bias: TensorLike | None, training: bool, momentum: float,
+    eps: float, channels: int | None = None, layouts: Layouts = ANY_CHANNELS,
+) -> Tensor:  # fmt: skip
+    """``batch_norm`` with errors naming ``owner``; a layer also gives the input ``layouts``
+    (see ``check_layout``) and ``channels`` it takes."""
+    name = owner_name(owner)
     x = as_tensor(input)
-    if x.ndim < 2:
-        raise ShapeError(f"batch_norm: expected input (N, C, ...), got {x.shape}")
+    check_layout(owner, x.shape, layouts, channels)
     c = x.shape[1]
     w = None if weight is None else as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+    for what, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", w), ("bias", b)):  # fmt: skip
         if t is not None and t.shape != (c,):
-            raise ShapeError(f"batch_norm: {name} must have shape ({c},), got {t.shape}")
+            raise ShapeError(f"{name}: {what} must have shape ({c},), got {t.shape}")
     shape = _channel_shape(x)
     if not training:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed in eval mode")
+            raise ValueError(f"{name}: running_mean and running_var are needed in eval mode")
         inv = (1.0 / np.sqrt(running_var.data + eps)).astype(x.dtype)
         scale: Tensor = Tensor._wrap(inv) if w is None else w * Tensor._wrap(inv)
         shift = -Tensor._wrap(running_mean.data.astype(x.dtype)) * scale
@@ -151,7 +167,7 @@ def batch_norm(
     count = x.data.size // c
     if count <= 1:
         raise ValueError(
-            f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
+            f"{name}: expected more than 1 value per channel when training, got input {x.shape}"
         )
     mu = x.data.mean(axis=axes, keepdims=True)
     centered = x.data - mu
@@ -181,12 +197,20 @@ def layer_norm(
     mean and the biased var are taken over the trailing ``normalized_shape`` dims of each
     sample; weight and bias have shape ``normalized_shape``. Composed from primitives.
     """
+    return _layer_norm("layer_norm", input, normalized_shape, weight, bias, eps)
+
+
+def _layer_norm(
+    owner: Any, input: TensorLike, normalized_shape: int | Sequence[int],
+    weight: TensorLike | None, bias: TensorLike | None, eps: float,
+) -> Tensor:  # fmt: skip
+    """``layer_norm`` with errors naming ``owner``."""
     x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0 or x.ndim < k or tuple(x.shape[-k:]) != shape:
         raise ShapeError(
-            f"layer_norm: expected input (*, {', '.join(map(str, shape))}), got {x.shape}"
+            f"{owner_name(owner)}: expected input (*, {', '.join(map(str, shape))}), got {x.shape}"
         )
     dims = tuple(range(x.ndim - k, x.ndim))
     xc = x - mean(x, dims, keepdim=True)
@@ -205,13 +229,15 @@ def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
 
 
 def _channel_affine(
-    owner: str, y: Tensor, weight: TensorLike | None, bias: TensorLike | None
+    owner: Any, y: Tensor, weight: TensorLike | None, bias: TensorLike | None
 ) -> Tensor:
     """y * weight + bias with per-channel (C,) weight and bias, channels on dim 1."""
     c, shape = y.shape[1], _channel_shape(y)
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and as_tensor(t).shape != (c,):
-            raise ShapeError(f"{owner}: {name} must have shape ({c},), got {as_tensor(t).shape}")
+            raise ShapeError(
+                f"{owner_name(owner)}: {name} must have shape ({c},), got {as_tensor(t).shape}"
+            )
     if weight is not None:
         y = y * reshape(as_tensor(weight), shape)
     if bias is not None:
@@ -233,16 +259,24 @@ def group_norm(
     var_g over a group's channels and every spatial position. G = 1 is layer norm over
     (C, *), G = C is instance norm. Weight and bias have shape (C,).
     """
+    return _group_norm("group_norm", input, num_groups, weight, bias, eps)
+
+
+def _group_norm(
+    owner: Any, input: TensorLike, num_groups: int, weight: TensorLike | None,
+    bias: TensorLike | None, eps: float, channels: int | None = None,
+) -> Tensor:  # fmt: skip
+    """``group_norm`` with errors naming ``owner``; a layer also gives its ``channels``."""
     x = as_tensor(input)
-    if x.ndim < 2:
-        raise ShapeError(f"group_norm: expected input (N, C, *), got {x.shape}")
+    check_layout(owner, x.shape, ANY_CHANNELS, channels)
     n, c = x.shape[:2]
     if num_groups <= 0 or c % num_groups:
         raise ValueError(
-            f"group_norm: the {c} channels must split into num_groups={num_groups} equal groups"
+            f"{owner_name(owner)}: the {c} channels must split into num_groups={num_groups} "
+            "equal groups"
         )
     y = reshape(_standardize(reshape(x, (n, num_groups, -1)), (2,), eps), x.shape)
-    return _channel_affine("group_norm", y, weight, bias)
+    return _channel_affine(owner, y, weight, bias)
 
 
 def instance_norm(
@@ -263,26 +297,37 @@ def instance_norm(
     running = (1 - momentum) * running + momentum * mean_n(stat_nc), with the unbiased var.
     Otherwise the running statistics normalize (PyTorch's eval mode with tracked stats).
     """
-    x = as_tensor(input)
+    return _instance_norm("instance_norm", input, running_mean, running_var, weight, bias,
+                          use_input_stats, momentum, eps)  # fmt: skip
+
+
+def _instance_norm(
+    owner: Any, input: TensorLike, running_mean: Tensor | None, running_var: Tensor | None,
+    weight: TensorLike | None, bias: TensorLike | None, use_input_stats: bool, momentum: float,
+    eps: float, channels: int | None = None, layouts: Layouts | None = None,
+) -> Tensor:  # fmt: skip
+    """``instance_norm`` with errors naming ``owner``. A layer also gives the ``layouts`` and
+    ``channels`` it takes; a layout without "N" is an unbatched input, normalized as N = 1."""
+    name, x = owner_name(owner), as_tensor(input)
+    if layouts is not None and "N" not in check_layout(owner, x.shape, layouts, channels):
+        y = _instance_norm(owner, unsqueeze(x, 0), running_mean, running_var, weight, bias,
+                           use_input_stats, momentum, eps)  # fmt: skip
+        return squeeze(y, 0)
     if x.ndim < 3:
-        raise ShapeError(
-            f"instance_norm: expected input (N, C, *) with spatial dims, got {x.shape}"
-        )
+        raise ShapeError(f"{name}: expected input (N, C, *) with spatial dims, got {x.shape}")
     c = x.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+    for what, t in (("running_mean", running_mean), ("running_var", running_var)):
         if t is not None and t.shape != (c,):
-            raise ShapeError(f"instance_norm: {name} must have shape ({c},), got {t.shape}")
+            raise ShapeError(f"{name}: {what} must have shape ({c},), got {t.shape}")
     if not use_input_stats:
         if running_mean is None or running_var is None:
-            raise ValueError(
-                "instance_norm: running_mean and running_var are needed without input stats"
-            )
-        return batch_norm(x, running_mean, running_var, weight, bias, False, momentum, eps)
+            raise ValueError(f"{name}: running_mean and running_var are needed without input stats")
+        return _batch_norm(owner, x, running_mean, running_var, weight, bias, False, momentum, eps)
     dims = tuple(range(2, x.ndim))
     count = int(np.prod(x.shape[2:]))
     if count <= 1:
         raise ValueError(
-            f"instance_norm: expected more than 1 spatial element per channel, got input {x.shape}"
+            f"{name}: expected more than 1 spatial element per channel, got input {x.shape}"
         )
     stats = (
         (running_mean, x.data.mean(axis=dims)),
@@ -292,4 +337,4 @@ def instance_norm(
         if buf is not None:
             buf.data *= 1 - momentum
             buf.data += (momentum * value.mean(axis=0)).astype(buf.dtype)
-    return _channel_affine("instance_norm", _standardize(x, dims, eps), weight, bias)
+    return _channel_affine(owner, _standardize(x, dims, eps), weight, bias)

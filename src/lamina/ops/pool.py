@@ -14,10 +14,10 @@ import numpy as np
 
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError
+from lamina.errors import check_positive_int, owner_name
 from lamina.ops._im2col import Geometry, col2im, padded
 from lamina.ops._pooling import as_4d, from_4d, pool_geometry
-from lamina.ops._shapes import ntuple
+from lamina.ops._shapes import check_layout, ntuple
 from lamina.ops.elementwise import abs, relu, sign, sqrt
 from lamina.ops.linalg import matmul
 from lamina.ops.maxpool import max_pool1d, max_pool2d
@@ -80,9 +80,23 @@ def _divisor(geom: Geometry, count_include_pad: bool, dtype: np.dtype) -> np.nda
     return WindowSum().forward(ones, flat)
 
 
+def check_divisor(owner: Any, divisor_override: Any) -> None:
+    """Raise ValueError unless ``divisor_override`` is None or a positive integer."""
+    if divisor_override is not None:
+        check_positive_int(owner, divisor_override=divisor_override)
+
+
+def check_norm_type(owner: Any, norm_type: Any) -> None:
+    """Raise ValueError unless the Lp pooling power ``norm_type`` is a number > 0."""
+    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float)) or norm_type <= 0:
+        raise ValueError(f"{owner_name(owner)}: norm_type must be a number > 0, got {norm_type!r}")
+
+
 def _avg_pool(owner, x, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override, dims) -> Tensor:  # type: ignore[no-untyped-def]  # fmt: skip
+    """Average pooling over ``dims`` (1 or 2) spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
+    check_divisor(owner, divisor_override)
     x4 = as_4d(owner, x, dims)
     geom = pool_geometry(owner, x4.shape, kernel_size, stride, padding, 1, ceil_mode, dims)
     total = WindowSum.apply(x4, geom=geom)
@@ -117,9 +131,9 @@ def avg_pool1d(
 
 
 def _lp_pool(owner, x, norm_type, kernel_size, stride, ceil_mode, dims) -> Tensor:  # type: ignore[no-untyped-def]
+    """Power-average pooling over ``dims`` spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
-    if not isinstance(norm_type, (int, float)) or norm_type <= 0:
-        raise ValueError(f"{owner}: norm_type must be a positive number, got {norm_type!r}")
+    check_norm_type(owner, norm_type)
     k = ntuple(owner, "kernel_size", kernel_size, dims)
     # PyTorch's formula, kept exactly (it matters in ceil mode): the average of x**p over the
     # clipped window, times the full window size, to the power 1/p
@@ -147,6 +161,7 @@ def lp_pool1d(
 
 
 def _l2_pool(owner, x, kernel_size, stride, padding, ceil_mode, dims) -> Tensor:  # type: ignore[no-untyped-def]
+    """The course's L2 pooling over ``dims`` spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
     x4 = as_4d(owner, x, dims)
     geom = pool_geometry(owner, x4.shape, kernel_size, stride, padding, 1, ceil_mode, dims)
@@ -187,15 +202,22 @@ def adaptive_avg_pool2d(input: TensorLike, output_size: Any) -> Tensor:
 
     y = A_h @ x @ A_w^T with fixed averaging matrices A, so the gradient is exact and free.
     """
+    return _adaptive_avg_pool2d("adaptive_avg_pool2d", input, output_size)
+
+
+def _adaptive_avg_pool2d(owner: Any, input: TensorLike, output_size: Any) -> Tensor:
+    """``adaptive_avg_pool2d`` with errors naming ``owner``."""
     x = as_tensor(input)
-    x4 = as_4d("adaptive_avg_pool2d", x, 2)
+    x4 = as_4d(owner, x, 2)
     sizes = (
         (output_size, output_size) if not isinstance(output_size, (tuple, list)) else output_size
     )
     if len(sizes) != 2:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be 1 or 2 ints, got {output_size}")
+        raise ValueError(
+            f"{owner_name(owner)}: output_size must be 1 or 2 ints, got {output_size!r}"
+        )
     oh, ow = (x4.shape[2 + a] if sizes[a] is None else sizes[a] for a in range(2))
-    ntuple("adaptive_avg_pool2d", "output_size", (oh, ow), 2)
+    ntuple(owner, "output_size", (oh, ow), 2)
     if (oh, ow) == (1, 1):
         y = mean(x4, (2, 3), keepdim=True)
     else:
@@ -207,16 +229,25 @@ def adaptive_avg_pool2d(input: TensorLike, output_size: Any) -> Tensor:
 
 def adaptive_avg_pool1d(input: TensorLike, output_size: int) -> Tensor:
     """Average over PyTorch's adaptive bins of the last dim of (N, C, L) or (C, L)."""
+    return _adaptive_avg_pool1d("adaptive_avg_pool1d", input, output_size)
+
+
+def _adaptive_avg_pool1d(owner: Any, input: TensorLike, output_size: int) -> Tensor:
+    """``adaptive_avg_pool1d`` with errors naming ``owner``."""
     x = as_tensor(input)
-    x4 = as_4d("adaptive_avg_pool1d", x, 1)
-    (m,) = ntuple("adaptive_avg_pool1d", "output_size", output_size, 1)
+    x4 = as_4d(owner, x, 1)
+    (m,) = ntuple(owner, "output_size", output_size, 1)
     awt = Tensor._wrap(_adaptive_matrix(x4.shape[3], m, x.dtype).T.copy())
     return from_4d(matmul(x4, awt), x, 1)
 
 
 def global_avg_pool2d(input: TensorLike, keepdim: bool = False) -> Tensor:
     """y[n, c] = mean over H and W of x[n, c]; (N, C) unless ``keepdim`` (N, C, 1, 1)."""
+    return _global_avg_pool2d("global_avg_pool2d", input, keepdim)
+
+
+def _global_avg_pool2d(owner: Any, input: TensorLike, keepdim: bool = False) -> Tensor:
+    """``global_avg_pool2d`` with errors naming ``owner``."""
     x = as_tensor(input)
-    if x.ndim != 4:
-        raise ShapeError(f"global_avg_pool2d: expected input (N, C, H, W), got {x.shape}")
+    check_layout(owner, x.shape, (("N", "C", "H", "W"),))
     return mean(x, (2, 3), keepdim=keepdim)
