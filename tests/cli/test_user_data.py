@@ -8,6 +8,7 @@ with the file, the line and what was expected, before a run folder is made.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,3 +166,14 @@ def test_pillow_reads_jpeg_bmp_gif_and_gray_stays_one_channel(tmp_path: Path) ->
     jpeg = load_image(tmp_path / "s.jpg")
     assert jpeg.shape == (1, 16, 16) and jpeg.dtype == np.float32
     assert np.abs(jpeg[0] - smooth / 255).max() < 0.06  # lossy, but close
+
+
+def test_without_pillow_png_names_the_extra_and_pgm_still_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "a.png")
+    (tmp_path / "b.pgm").write_bytes(b"P5 2 2 255\n" + bytes([0, 51, 102, 255]))
+    monkeypatch.setitem(sys.modules, "PIL", None)  # import PIL now fails
+    with pytest.raises(ImportError, match=r"needs Pillow: pip install 'lamina\[images\]'"):
+        load_image(tmp_path / "a.png")
+    np.testing.assert_allclose(load_image(tmp_path / "b.pgm")[0], [[0, 0.2], [0.4, 1]], rtol=1e-6)

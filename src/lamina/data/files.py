@@ -254,8 +254,6 @@ def _read_with_pillow(p: Path) -> np.ndarray:
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:
-        if p.suffix.lower() == ".png":
-            return _read_png_without_pillow(p)
         raise ImportError(
             f"load_image: reading '{p.suffix}' files needs Pillow: pip install 'lamina[images]'"
         ) from None
@@ -273,24 +271,12 @@ def _read_with_pillow(p: Path) -> np.ndarray:
         raise ValueError(f"load_image: '{p}' is not a readable image ({e})") from None
 
 
-def _read_png_without_pillow(p: Path) -> np.ndarray:
-    try:
-        from matplotlib.image import imread
-    except ImportError:
-        raise ImportError(
-            "load_image: reading PNG needs Pillow: pip install 'lamina[images]'"
-        ) from None
-    img = np.asarray(imread(p), dtype=np.float32)
-    return img[..., :3] if img.ndim == 3 else img
-
-
 def load_image(path: str | os.PathLike) -> np.ndarray:
     """Read an image file as a float32 array (C, H, W) in [0, 1].
 
     PNG, JPEG, BMP, GIF (first frame), TIFF and WebP are read with Pillow (the optional
     ``images`` extra, ``pip install 'lamina[images]'``); PGM/PPM with NumPy alone. Grayscale
-    files give C = 1, colour files C = 3 (an alpha channel is dropped). Without Pillow a PNG
-    is still read through matplotlib when that is installed.
+    files give C = 1, colour files C = 3 (an alpha channel is dropped).
 
     Raises
     ------
