@@ -31,7 +31,7 @@ from typing import Any
 
 from lamina.autodiff import grad_mode
 from lamina.autodiff.function import Function as _Op
-from lamina.autodiff.function import _modified
+from lamina.autodiff.function import _modified, changes
 from lamina.autodiff.tensor import Tensor
 
 __all__ = ["Function"]
@@ -39,6 +39,8 @@ __all__ = ["Function"]
 
 class Function(_Op):
     """A custom operation: static ``forward(ctx, ...)`` and ``backward(ctx, ...)``."""
+
+    custom = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,7 +63,7 @@ class Function(_Op):
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the arguments and, if a gradient is wanted, record the node."""
         ctx = cls()
-        ctx._saved, ctx._saved_versions, ctx._non_differentiable = (), (), set()
+        ctx._saved, ctx._saved_at, ctx._non_differentiable = (), 0, set()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         with grad_mode.set_grad_enabled(False):
             result = cls.forward(ctx, *args, **kwargs)
@@ -91,7 +93,7 @@ class Function(_Op):
                     "(keep other values as attributes of ctx)"
                 )
         ctx._saved = tensors
-        ctx._saved_versions = tuple(None if t is None else t._version for t in tensors)
+        ctx._saved_at = changes()
 
     @property
     def saved_tensors(ctx) -> tuple[Tensor | None, ...]:
@@ -101,9 +103,9 @@ class Function(_Op):
                 f"{type(ctx).__name__}: saved tensors were freed by an earlier backward; "
                 "call backward(retain_graph=True) the first time"
             )
-        for i, (t, v) in enumerate(zip(ctx._saved, ctx._saved_versions)):
-            if t is not None and t._version != v:
-                _modified(ctx, f"saved tensor {i}", t, v)
+        for i, t in enumerate(ctx._saved):
+            if t is not None and t._changed_at > ctx._saved_at:
+                _modified(ctx, f"saved tensor {i}", t)
         return ctx._saved
 
     def mark_non_differentiable(ctx, *outputs: Tensor) -> None:

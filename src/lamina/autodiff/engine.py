@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lamina.autodiff import grad_mode
 from lamina.autodiff.broadcast import is_broadcast_of, sum_to
@@ -36,7 +36,7 @@ def backward(
     """
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured: list[Tensor | None] = [None] * (0 if inputs is None else len(inputs))
-    pending: dict[Function, list[Tensor | None]] = {}  # a gradient per output of each node
+    pending: dict[Function, Any] = {}  # the gradient (a list: one per output) of each node
     heap: list[tuple[int, int, Function]] = []
     for root, g in zip(roots, grads):
         if root.requires_grad:
@@ -51,22 +51,23 @@ def backward(
                     f"backward: the graph through {type(fn).__name__} was already freed by an "
                     "earlier backward; call backward(retain_graph=True) the first time"
                 )
-            for slot, g in enumerate(out_grads):
-                if g is None:
-                    out_grads[slot] = fn._zero_grad(slot)
-                elif wanted is not None:
-                    out = fn._outs[slot]()
-                    if out is not None and id(out) in wanted:
-                        captured[wanted[id(out)]] = g
-            input_grads = fn._run_backward(out_grads)
+            if wanted is not None:
+                _capture(fn, out_grads, wanted, captured)
+            if fn.n_outputs == 1 and not fn.custom:
+                input_grads = fn.backward(out_grads)
+            else:
+                input_grads = fn._run_backward(_every_gradient(fn, out_grads))
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
-            for t, parent, slot, needs, gi in zip(
-                fn._inputs, fn.parents, fn.slots, fn._input_needs, input_grads
-            ):
+            seen = fn._seen
+            for t, needs, gi in zip(fn._inputs, fn._input_needs, input_grads):
                 if needs and gi is not None:
                     gi = _fit(fn, t, gi)
-                    _send(t, parent, slot, gi, pending, heap, wanted, captured)
+                    if t._changed_at <= seen:  # not changed in place since fn used it
+                        _send(t, t._ctx, t._slot, gi, pending, heap, wanted, captured)
+                    else:
+                        parent, slot = fn._parent(t)
+                        _send(t, parent, slot, gi, pending, heap, wanted, captured)
             done.append(fn)
     if not retain_graph:
         for fn in done:
@@ -112,6 +113,21 @@ def _implicit_grad(owner: str, out: Tensor, ones_like: object) -> Tensor:
     return ones_like(out)  # type: ignore[operator]
 
 
+def _every_gradient(fn: Function, out_grads: Any) -> list[Tensor]:
+    """One gradient per output of ``fn``: zeros for an output that received none."""
+    grads = [out_grads] if fn.n_outputs == 1 else list(out_grads)
+    return [fn._zero_grad(i) if g is None else g for i, g in enumerate(grads)]
+
+
+def _capture(fn: Function, out_grads: Any, wanted: dict[int, int], captured: list) -> None:
+    """Keep the gradient of each output of ``fn`` that ``grad(..., inputs=)`` asked for."""
+    grads = [out_grads] if fn.n_outputs == 1 else out_grads
+    for ref, g in zip(fn._outs, grads):
+        out = ref()
+        if g is not None and out is not None and id(out) in wanted:
+            captured[wanted[id(out)]] = g
+
+
 def _send(t, fn, slot, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
     """Hand gradient ``g`` to tensor ``t``: its producer ``fn``'s queue (output ``slot``), a
     capture, or ``.grad``.
@@ -126,6 +142,13 @@ def _send(t, fn, slot, g, pending, heap, wanted, captured) -> None:  # type: ign
             i = wanted[id(t)]
             captured[i] = g if captured[i] is None else captured[i] + g
         return
+    if fn.n_outputs == 1:  # the common case: the gradient itself
+        if fn in pending:
+            pending[fn] = pending[fn] + g
+        else:
+            pending[fn] = g
+            heapq.heappush(heap, (-fn.generation, -fn.sequence, fn))
+        return
     grads = pending.get(fn)
     if grads is None:
         grads = pending[fn] = [None] * fn.n_outputs
@@ -137,9 +160,9 @@ def _fit(fn: Function, t: Tensor, g: Tensor) -> Tensor:
     """Fit a gradient to its input: summed back from a broadcast (the only place this is
     done), and in the input's dtype (a float32 input used in float64 maths gets a float32
     gradient, as in PyTorch)."""
-    if g.dtype != t.dtype and t.dtype.kind == "f":
+    if g.data.dtype != t.data.dtype and t.data.dtype.kind == "f":
         g = g.to(t.dtype)
-    if g.shape == t.shape:
+    if g.data.shape == t.data.shape:
         return g
     if not is_broadcast_of(g.shape, t.shape):
         index = next(i for i, x in enumerate(fn.inputs) if x is t)

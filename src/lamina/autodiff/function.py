@@ -37,12 +37,11 @@ class Function:
     """
 
     needs_input_grad: tuple[bool, ...]
-    parents: tuple[Function | None, ...]
-    slots: tuple[int, ...]
     xp: ModuleType
     generation: int
     sequence: int
     n_outputs: int = 1
+    custom: bool = False  # a lamina.autograd.Function (PyTorch-style backward)
     released: bool = False
 
     def forward(ctx, *args: Any, **kwargs: Any) -> Any:
@@ -70,8 +69,16 @@ class Function:
                 ctx._record(inputs, outs)
             return outs  # type: ignore[return-value]
         out = Tensor._wrap(data)
-        if grad_mode._grad_enabled:
-            ctx._record(inputs, (out,))
+        if grad_mode._grad_enabled:  # _record, written out for the one-output hot path
+            needs = tuple([t.requires_grad for t in inputs])
+            if True in needs:
+                ctx._inputs, ctx._seen = inputs, _changes
+                ctx.needs_input_grad = ctx._input_needs = needs
+                ctx.generation = generation = max([t._generation for t in inputs])
+                ctx.sequence = next(_recorded)
+                ctx._outs = [weakref.ref(out)]
+                if data.dtype.kind == "f":
+                    out.requires_grad, out._ctx, out._generation = True, ctx, generation + 1
         return out
 
     def _record(ctx, inputs: tuple[Tensor, ...], outs: tuple[Tensor, ...]) -> None:
@@ -80,19 +87,15 @@ class Function:
         if True not in needs:
             return
         ctx._inputs = inputs
-        ctx._versions = tuple([t._version for t in inputs])
-        ctx.parents = tuple([t._ctx for t in inputs])
-        ctx.slots = tuple([t._slot for t in inputs])
+        ctx._seen = _changes  # in-place changes before this are part of the inputs' values
         ctx.needs_input_grad = ctx._input_needs = needs
         ctx.generation = max([t._generation for t in inputs])
         ctx.sequence = next(_recorded)
         ctx.n_outputs = len(outs)
         if len(outs) > 1:
             ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
-        ctx._outs = [None] * len(outs)
-        ctx._out_versions = [0] * len(outs)
+        ctx._outs = [weakref.ref(o) for o in outs]
         for slot, out in enumerate(outs):
-            ctx._set_output(out, slot)
             if out.dtype.kind == "f":  # integer outputs (indices) take no gradient
                 out.requires_grad = True
                 out._ctx = ctx
@@ -103,9 +106,10 @@ class Function:
     @property
     def inputs(ctx) -> tuple[Tensor, ...]:
         """The input Tensors, checked to be unmodified since the forward."""
-        for i, (t, version) in enumerate(zip(ctx._inputs, ctx._versions)):
-            if t._version != version:
-                _modified(ctx, f"input {i}", t, version)
+        if ctx._seen != _changes:  # something changed in place since: was it an input?
+            for i, t in enumerate(ctx._inputs):
+                if t._changed_at > ctx._seen:
+                    _modified(ctx, f"input {i}", t)
         return ctx._inputs
 
     @property
@@ -119,16 +123,21 @@ class Function:
         A node with several outputs names one by ``slot``.
         """
         out = ctx._outs[slot]()
-        if out is not None and out._version != ctx._out_versions[slot]:
-            _modified(
-                ctx, "the output" if slot == 0 else f"output {slot}", out, ctx._out_versions[slot]
-            )
+        if out is not None and out._changed_at > ctx._seen:
+            _modified(ctx, "the output" if slot == 0 else f"output {slot}", out)
         return out
 
-    def _set_output(ctx, out: Tensor, slot: int = 0) -> None:
-        """Make ``out`` (at its current version) this node's output number ``slot``."""
-        ctx._outs[slot] = weakref.ref(out)
-        ctx._out_versions[slot] = out._version
+    def _parent(ctx, t: Tensor) -> tuple[Function | None, int]:
+        """The producer (and its output slot) that input ``t`` had when this node used it.
+
+        An in-place change recorded since may have made ``t`` the output of a newer node; its
+        earlier producers are kept in ``t._history`` as (time of the change, node, slot).
+        """
+        if t._changed_at > ctx._seen:
+            for when, fn, slot in t._history:
+                if when > ctx._seen:
+                    return fn, slot
+        return t._ctx, t._slot
 
     def _zero_grad(ctx, slot: int) -> Tensor:
         """A zero gradient for an output that received none (nodes with several outputs)."""
@@ -152,12 +161,28 @@ class Function:
 _recorded = itertools.count()  # numbers nodes in recording order: the engine's tie-break
 
 
-def _modified(ctx: Function, which: str, t: Tensor, version: int) -> None:
+_changes = 0  # in-place changes so far, a clock: a tensor's _changed_at is its last tick
+
+
+def mark_changed(t: Tensor) -> int:
+    """Record that ``t``'s value was changed in place: one more version, one clock tick."""
+    global _changes
+    _changes += 1
+    t._version += 1
+    t._changed_at = _changes
+    return _changes
+
+
+def changes() -> int:
+    """The in-place clock now (a node or a saved tensor remembers when it was recorded)."""
+    return _changes
+
+
+def _modified(ctx: Function, which: str, t: Tensor) -> None:
     raise RuntimeError(
         f"backward: {which} of {type(ctx).__name__} (a tensor of shape {t.shape}) was modified "
-        f"by an in-place operation after it was used (it is at version {t._version}, the "
-        f"forward saw version {version}); clone it before changing it, or change it out of "
-        "place"
+        f"by an in-place operation after it was used (it is now at version {t._version}); "
+        "clone it before changing it, or change it out of place"
     )
 
 

@@ -76,13 +76,15 @@ class Tensor:
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (ndarray * Tensor)
     __hash__ = object.__hash__
     _slot = 0  # which output of its producer this tensor is (set only for later outputs)
+    _version = 0  # in-place changes so far (set on the instance by the first one)
+    _changed_at = 0  # the in-place clock's tick of the last change (function.mark_changed)
+    _history: tuple[tuple[int, Function, int], ...] = ()  # earlier producers (ops/inplace.py)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data: np.ndarray = _to_array(data, dtype)
         self.grad: Tensor | None = None
         self._ctx: Function | None = None
         self._generation = 0
-        self._version = 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -92,7 +94,6 @@ class Tensor:
         """Wrap an array the library computed (no conversion, no graph)."""
         t = cls.__new__(cls)
         t.data, t.grad, t._ctx, t._generation, t.requires_grad = data, None, None, 0, False
-        t._version = 0
         return t
 
     # ----------------------------------------------------------------- properties

@@ -23,7 +23,8 @@ def _const(array: np.ndarray) -> Tensor:
 
 
 def _binary(owner: str, fn: type[Function], a: TensorLike, b: TensorLike) -> Tensor:
-    a, b = promote(a, b)
+    if not (type(a) is Tensor and type(b) is Tensor and a.data.dtype == b.data.dtype):
+        a, b = promote(a, b)  # (the test above is this hot path's shortcut)
     sa, sb = getattr(a, "shape", ()), getattr(b, "shape", ())
     if sa != sb and not isinstance(a, (int, float)) and not isinstance(b, (int, float)):
         broadcast_shape(owner, tuple(sa), tuple(np.shape(b) if sb == () else sb))

@@ -12,20 +12,22 @@ object). What happens depends on whether the change must be recorded for backwar
   tensor ``x`` becomes that op's output, while its old value keeps its old place in the graph.
   The tensor then holds a new array (views of the old one keep the old values).
 
-Every change adds one to the tensor's ``_version``. A backward that reads a tensor changed
-after the forward used it raises an error naming the op (see ``Function.inputs``), never a
-silently wrong gradient.
+Every change adds one to the tensor's ``_version`` and ticks a clock (``mark_changed``). A
+backward that reads a tensor changed after the forward used it raises an error naming the op
+(see ``Function.inputs``), never a silently wrong gradient; the nodes that used the tensor
+before a recorded change still send their gradients to its earlier producer.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from lamina.autodiff import grad_mode
-from lamina.autodiff.function import Function
+from lamina.autodiff.function import Function, mark_changed
 from lamina.autodiff.random import default_generator
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
@@ -84,7 +86,7 @@ def update_(
                 f"{owner}: this tensor shares its memory with a broadcast (expand) and cannot "
                 "be written in place; clone() it first"
             ) from e
-        t._version += 1
+        mark_changed(t)
         return t
     if t._ctx is None and t.requires_grad:
         raise RuntimeError(
@@ -92,7 +94,7 @@ def update_(
             "gradients are recorded; change it inside `with lamina.no_grad():`"
         )
     old = Tensor._wrap(t.data)  # takes over t's present value and place in the graph
-    old._ctx, old._generation, old._version, old._slot = t._ctx, t._generation, t._version, t._slot
+    old._ctx, old._generation, old._slot = t._ctx, t._generation, t._slot
     old.requires_grad = t.requires_grad
     new = compute(old)
     if new._ctx is None:  # an existing leaf (copy_ of a same-shape source): copy it, so that t
@@ -101,13 +103,15 @@ def update_(
     if new.dtype != t.dtype:
         new = new.to(t.dtype)
     t.data = new.data
-    t._version += 1
+    tick = mark_changed(t)
+    t._history = (*t._history, (tick, t._ctx, t._slot))  # for the nodes that used t before
     fn = new._ctx
     if fn is None:  # the new value does not depend on anything that needs a gradient
         t._ctx, t._generation, t.requires_grad, t._slot = None, 0, False, 0
     else:
         t._ctx, t._generation, t.requires_grad, t._slot = fn, new._generation, True, new._slot
-        fn._set_output(t, new._slot)
+        fn._outs[new._slot] = weakref.ref(t)  # t is the node's output from this tick on
+        fn._seen = tick
     return t
 
 
