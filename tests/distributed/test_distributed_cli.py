@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from mpi_jobs import MPIEXEC, mpi_env
+
+from lamina.serialization import load
 
 LAMINA = str(Path(sys.executable).parent / "lamina")
 
@@ -50,3 +54,25 @@ def test_train_help_shows_mpiexec_and_a_host_file():
     proc = subprocess.run([LAMINA, "train", "--help"], capture_output=True, text=True, timeout=60)
     assert "mpiexec -n 2 lamina train" in proc.stdout
     assert "mpiexec -f hosts -n 8" in proc.stdout
+
+
+@pytest.mark.slow
+def test_a_killed_two_rank_run_resumes_to_the_uninterrupted_result(tmp_path):
+    args = ["train", "mlp-digits", "--epochs", "30", "--quiet"]
+    full = _lamina(tmp_path, *args, "--out", "full")
+    assert full.returncode == 0, full.stderr
+    cmd = [str(MPIEXEC), "-n", "2", LAMINA, *args, "--out", "cut"]
+    job = subprocess.Popen(cmd, cwd=tmp_path, env=mpi_env(), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    checkpoint = tmp_path / "cut" / "checkpoint.npz"
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.02)
+    os.killpg(job.pid, signal.SIGKILL)  # mpiexec and both ranks, mid-run
+    job.wait(timeout=30)
+    assert 1 <= load(checkpoint)["epoch"] < 30
+    resumed = _lamina(tmp_path, "train", "--resume", "cut", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    got, want = (json.loads((tmp_path / r / "metrics.json").read_text()) for r in ("cut", "full"))
+    for key in ("val_loss", "val_accuracy", "test_loss", "test_accuracy"):
+        assert got[key] == want[key], key

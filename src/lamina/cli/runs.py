@@ -109,6 +109,9 @@ def resolve_recipe(name: str | os.PathLike[str] | None, overrides: dict[str, Any
     text = str(name)
     if text.endswith((".toml", ".json")) or os.sep in text or Path(text).is_file():
         spec, source = read_recipe_file(text), text
+        where = spec.get("data", {}).get("path") if isinstance(spec.get("data"), dict) else None
+        if isinstance(where, str) and not Path(where).is_absolute():  # beside the recipe file
+            spec["data"]["path"] = str((Path(text).parent / where).resolve())
     else:
         spec, source = dict(get_recipe(text).spec), f"recipe {text}"
     spec = merge(spec, overrides)
@@ -161,7 +164,7 @@ def resume(run: str | os.PathLike[str], verbose: int = 1) -> tuple[Path, dict[st
     run = Path(run)
     if not (run / "config.json").is_file():
         raise RunError(f"{run}: not a run folder (no config.json) to resume")
-    with claim_run_folder(run, keep=True):
+    with claim_run_folder(run, keep=True) if is_main() else nullcontext():  # mpiexec: rank 0
         config = read_json(run / "config.json")
         if not (run / "checkpoint.npz").is_file():
             raise RunError(f"{run}: no checkpoint.npz to resume from (no epoch finished)")
