@@ -1,5 +1,6 @@
 """Errors of the conv, pooling and normalization layers and functions: each names its owner,
-what it expected and what came; bad constructor arguments are refused at construction."""
+what it expected and what came; bad constructor arguments are refused at construction. Each
+message has one producer: a layer's input error is its function's, naming the layer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
 import lamina as L
 from lamina.errors import ShapeError
@@ -214,3 +216,19 @@ def test_no_error_text_is_raised_both_by_a_layer_and_by_an_op() -> None:
     ops = set().union(*(_raised_texts(p) for p in (src / "ops").glob("*.py")))
     assert layers, "no raise found: the scan is broken"
     assert (layers & ops) - KNOWN_TWICE == set()
+
+
+@pytest.mark.parametrize("size", [(7, 9), (8, 10), (1, 2, 8, 9)])
+def test_conv_transpose2d_output_size_picks_the_size_as_torch(size: tuple) -> None:
+    tm = torch.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, dtype=torch.float64)
+    lm = ConvTranspose2d(2, 3, 3, stride=2, padding=1, dtype=L.float64)
+    lm.load_state_dict({k: v.detach().numpy() for k, v in tm.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((1, 2, 4, 5))
+    want = tm(torch.tensor(x), output_size=list(size)).detach().numpy()
+    np.testing.assert_allclose(lm(L.tensor(x), output_size=size).numpy(), want, rtol=1e-12)
+
+
+def test_conv_transpose2d_output_size_out_of_reach_names_the_layer() -> None:
+    layer = ConvTranspose2d(2, 3, 3, stride=2, padding=1)
+    with pytest.raises(ValueError, match=r"^ConvTranspose2d\(2, 3, .*output_padding \(2, 0\)"):
+        layer(zeros(1, 2, 4, 5), output_size=(9, 9))
