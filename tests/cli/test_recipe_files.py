@@ -42,6 +42,56 @@ gamma = 0.5
 """
 
 
+README_RECIPE = """\
+# my_recipe.toml: train with `lamina train my_recipe.toml`
+name = "flowers-mlp"
+description = "an MLP on my flowers table"
+task = "classification"      # or "regression"; left out, the target column decides
+loss = "cross_entropy"
+metrics = ["accuracy", "f1"]
+optimizer = "adam"
+lr = 0.003
+weight_decay = 0.0001
+epochs = 100
+batch_size = 16
+seed = 0
+patience = 10                # early stopping on the validation loss
+
+[model]                      # a built-in network, sized from the data ...
+network = "MLP"
+hidden = [64, 32]
+dropout = 0.1
+# ... or your own layers (parsed, never eval'ed: lamina.nn names, literal arguments):
+# layers = ["Linear(4, 64)", "ReLU()", "Dropout(0.1)", "Linear(64, 3)"]
+
+[data]
+path = "flowers.csv"         # beside this file; or a .npz, or a folder of class folders
+target = "species"
+test_size = 0.2              # held out: the final test metrics and `lamina evaluate`
+val_size = 0.1               # early stopping and the best epoch
+scale = "standard"           # fitted on the training split only
+
+[schedule]
+name = "cosine"              # or "constant", "step" (step_size, gamma), "exponential" (gamma)
+"""
+
+
+def test_the_readme_recipe_trains_with_its_data_beside_it(tmp_path: Path, cli: Cli) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4))
+    species = np.array(["setosa", "versicolor", "virginica"])[np.argmax(x[:, :3], axis=1)]
+    rows = [",".join(f"{v:.3f}" for v in r) + f",{s}" for r, s in zip(x, species)]
+    (tmp_path / "flowers.csv").write_text("a,b,c,d,species\n" + "\n".join(rows) + "\n")
+    (tmp_path / "my_recipe.toml").write_text(README_RECIPE)
+    run = tmp_path / "run"
+    code, out, err = cli("train", str(tmp_path / "my_recipe.toml"), "--epochs", "3",
+                         "--out", str(run), "--quiet")  # fmt: skip
+    assert code == 0 and "test_accuracy" in out, err
+    config = json.loads((run / "config.json").read_text())
+    assert config["data"]["path"] == str((tmp_path / "flowers.csv").resolve())
+    assert config["epochs"] == 3 and config["patience"] == 10
+
+
 def test_every_builtin_recipe_is_a_shipped_toml_file_that_show_prints(cli: Cli) -> None:
     for name, recipe in RECIPES.items():
         code, out, err = cli("recipes", "--show", name)

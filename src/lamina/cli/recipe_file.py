@@ -220,7 +220,8 @@ def merge(recipe: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, 
             continue
         if "." in key:
             table, sub = key.split(".", 1)
-            out.setdefault(table, {})[sub] = value
+            if isinstance(out.setdefault(table, {}), dict):  # else check_recipe reports it
+                out[table][sub] = value
         else:
             out[key] = value
     return out

@@ -115,7 +115,7 @@ def resolve_recipe(name: str | os.PathLike[str] | None, overrides: dict[str, Any
     else:
         spec, source = dict(get_recipe(text).spec), f"recipe {text}"
     spec = merge(spec, overrides)
-    if path is not None:
+    if path is not None and isinstance(spec.get("data"), dict):
         spec["data"].pop("source", None)  # --data replaces a built-in source
     return Recipe(check_recipe(spec, source))
 
