@@ -49,6 +49,7 @@ def digits() -> tuple[np.ndarray, ...]:
     return x[:1400], d.target[:1400], x[1400:], d.target[1400:]
 
 
+@pytest.mark.slow  # ~8 s
 def test_mnist_cnn(digits: tuple[np.ndarray, ...]) -> None:
     results = {lib: load("mnist_cnn", lib).main(*digits) for lib in ("torch", "lamina")}
     (_, l_acc), (_, t_acc) = results["lamina"], results["torch"]

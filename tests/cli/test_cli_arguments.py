@@ -66,6 +66,7 @@ def test_every_bad_flag_is_one_line_and_exit_2(args: list[str], needle: str, cli
     assert out == ""
 
 
+@pytest.mark.slow  # ~12 s: two trainings
 def test_two_concurrent_trainings_into_one_folder(
     tmp_path: Path, child_cli: Callable[..., Any]
 ) -> None:

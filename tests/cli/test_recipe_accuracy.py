@@ -11,7 +11,11 @@ from lamina.cli.runs import train
 
 @pytest.mark.parametrize(
     "recipe,target",
-    [("lenet-mnist", 0.97), ("mlp-digits", 0.97), ("spirals-mlp", 0.95)],
+    [
+        pytest.param("lenet-mnist", 0.97, marks=pytest.mark.slow),  # ~45-70 s
+        ("mlp-digits", 0.97),
+        pytest.param("spirals-mlp", 0.95, marks=pytest.mark.slow),  # ~7 s
+    ],
 )
 def test_recipe_reaches_its_documented_test_accuracy(
     recipe: str, target: float, tmp_path: Path
