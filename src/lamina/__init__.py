@@ -21,7 +21,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and readers
     from lamina.autodiff import *  # noqa: F403
-    from lamina.nn.summary import summary as summary
+    from lamina.nn.model_summary import summary as summary
     from lamina.ops import *  # noqa: F403
     from lamina.serialization import load as load
     from lamina.serialization import save as save
@@ -55,7 +55,7 @@ _SUBPACKAGES = frozenset(
 
 # The top-level functions: every public name of these modules (their own ``__all__``).
 _FUNCTION_MODULES = ("lamina.ops", "lamina.autodiff", "lamina.serialization")
-_SINGLE = {"summary": "lamina.nn.summary"}
+_SINGLE = {"summary": "lamina.nn.model_summary"}
 _NOT_TOP_LEVEL = frozenset({"inplace", "backward", "Function"})  # lamina.autograd has these
 
 

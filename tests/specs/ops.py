@@ -81,6 +81,13 @@ CORE: list[OpSpec] = [
     OpSpec("elu", lambda x: F.elu(x, 1.3), lambda x: TF.elu(x, 1.3), unary(), second_order=False),
     OpSpec("softplus", F.softplus, TF.softplus, unary(), domain=(-25.0, 25.0)),
     OpSpec(
+        "log1pexp",
+        L.log1pexp,
+        lambda x: torch.logaddexp(torch.zeros_like(x), x),
+        unary(),
+        domain=(-40.0, 40.0),
+    ),
+    OpSpec(
         "softplus_beta",
         lambda x: F.softplus(x, beta=2.0, threshold=5.0),
         lambda x: TF.softplus(x, beta=2.0, threshold=5.0),
@@ -258,6 +265,22 @@ CORE: list[OpSpec] = [
     ),
     OpSpec(
         "getitem_mask", lambda x, m: x[L.tensor(m)], lambda x, m: x[m], unary(1, 3), extra=bool_mask
+    ),
+    OpSpec(
+        "embedding",
+        lambda w, i, **p: F.embedding(L.tensor(i), w, **p),
+        lambda w, i, **p: TF.embedding(i, w, **p),
+        fixed((5, 3)),  # padding_idx and scale_grad_by_freq change the gradient by design:
+        # they are held to PyTorch in tests/nn/test_embedding.py
+        extra=lambda rng, shapes, params: (rng.integers(0, 5, size=(2, 4)),),
+        second_order=False,
+        errors=(
+            ErrorCase(
+                (np.zeros((5, 3)), np.array([0, 5])),
+                IndexError,
+                r"embedding: expected ids in \[0, 5\), got values in \[0, 5\]",
+            ),
+        ),
     ),
     OpSpec(
         "gather",
@@ -460,6 +483,4 @@ NOT_RECORDED: dict[str, str] = {
     "randn": "tests/autodiff/test_tensor.py",
     "uniform_": "tests/autodiff/test_inplace.py",  # random fills in place
     "normal_": "tests/autodiff/test_inplace.py",
-    # not an op: the window arithmetic every pooling op and layer shares
-    "pool_geometry": "tests/specs/ops_conv_pool.py",
 }  # fmt: skip

@@ -177,7 +177,7 @@ def _run(args: argparse.Namespace) -> None:
     elif args.command == "summary":
         import numpy as np
 
-        from lamina.nn.summary import summary
+        from lamina.nn.model_summary import summary
 
         recipe = resolve_recipe(args.recipe, {})
         data_extra = recipe.data(0).extra

@@ -9,7 +9,7 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.distributions.distribution import Distribution, as_param, sample_shape_of
 from lamina.ops import clip, log, log1p, sigmoid
-from lamina.ops.elementwise import softplus
+from lamina.ops.elementwise import log1pexp
 from lamina.ops.random import bernoulli
 from lamina.ops.shape import broadcast_to
 
@@ -106,11 +106,11 @@ class Bernoulli(Distribution):
         shape = np.broadcast_shapes(logits.shape, value.shape)
         if logits.shape != shape:
             logits = broadcast_to(logits, shape)
-        return value * logits - softplus(logits)
+        return value * logits - log1pexp(logits)
 
     def entropy(self) -> Tensor:
         logits = self.logits
-        return softplus(logits) - self.probs * logits
+        return log1pexp(logits) - self.probs * logits
 
     def __repr__(self) -> str:
         name = "probs" if self._probs is not None else "logits"

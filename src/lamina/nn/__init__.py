@@ -1,128 +1,57 @@
-"""Neural-network building blocks: ``Module``, layers, losses, initializers."""
+"""Neural-network building blocks: ``Module``, layers, losses, initializers.
 
-from lamina.nn import functional, init, utils
-from lamina.nn.activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
-from lamina.nn.container import ModuleDict, ModuleList, Sequential
-from lamina.nn.conv import (
-    Conv1d,
-    Conv2d,
-    ConvTranspose2d,
-    DepthwiseSeparableConv2d,
-    SpatiallySeparableConv2d,
-)
-from lamina.nn.dropout import Dropout, Dropout2d
-from lamina.nn.embedding import Embedding
-from lamina.nn.linear import Flatten, Identity, Linear
-from lamina.nn.loss import (
-    BCELoss,
-    BCEWithLogitsLoss,
-    CrossEntropyLoss,
-    HuberLoss,
-    KLDivLoss,
-    L1Loss,
-    MSELoss,
-    NLLLoss,
-    SmoothL1Loss,
-    TripletMarginLoss,
-)
-from lamina.nn.module import IncompatibleKeys, Module, StateDictError
-from lamina.nn.norm import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm2d, LayerNorm
-from lamina.nn.packing import PackedSequence, pack_padded_sequence, pad_packed_sequence
-from lamina.nn.padding import ConstantPad2d, ReflectionPad2d, ReplicationPad2d, ZeroPad2d
-from lamina.nn.parameter import Buffer, Parameter
-from lamina.nn.pool import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
-    AvgPool1d,
-    AvgPool2d,
-    GlobalAvgPool2d,
-    L2Pool1d,
-    L2Pool2d,
-    LPPool1d,
-    LPPool2d,
-    MaxPool1d,
-    MaxPool2d,
-)
-from lamina.nn.pyramidal import Pyramidal, PyramidalLSTM
-from lamina.nn.recurrent import GRU, LSTM, RNN, RNNBase
-from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
-from lamina.nn.summary import Summary, summary
-from lamina.nn.upsample import Upsample
+``lamina.nn`` exports the union of its layer modules' ``__all__``, so a new layer is exported by
+listing it in its own module and nowhere else. ``functional`` (imported as ``F``), ``init`` and
+``utils`` are sub-namespaces, as in PyTorch.
+"""
 
-__all__ = [
-    "ELU",
-    "GRU",
-    "LSTM",
-    "RNN",
-    "AdaptiveAvgPool1d",
-    "AdaptiveAvgPool2d",
-    "AvgPool1d",
-    "AvgPool2d",
-    "BCELoss",
-    "BCEWithLogitsLoss",
-    "BatchNorm1d",
-    "BatchNorm2d",
-    "Buffer",
-    "ConstantPad2d",
-    "Conv1d",
-    "Conv2d",
-    "ConvTranspose2d",
-    "CrossEntropyLoss",
-    "DepthwiseSeparableConv2d",
-    "Dropout",
-    "Dropout2d",
-    "Embedding",
-    "Flatten",
-    "GRUCell",
-    "GlobalAvgPool2d",
-    "GroupNorm",
-    "HuberLoss",
-    "Identity",
-    "IncompatibleKeys",
-    "InstanceNorm2d",
-    "KLDivLoss",
-    "L1Loss",
-    "L2Pool1d",
-    "L2Pool2d",
-    "LPPool1d",
-    "LPPool2d",
-    "LSTMCell",
-    "LayerNorm",
-    "LeakyReLU",
-    "Linear",
-    "LogSoftmax",
-    "MSELoss",
-    "MaxPool1d",
-    "MaxPool2d",
-    "Module",
-    "ModuleDict",
-    "ModuleList",
-    "NLLLoss",
-    "PackedSequence",
-    "Parameter",
-    "Pyramidal",
-    "PyramidalLSTM",
-    "RNNBase",
-    "RNNCell",
-    "ReLU",
-    "ReflectionPad2d",
-    "ReplicationPad2d",
-    "Sequential",
-    "Sigmoid",
-    "SmoothL1Loss",
-    "Softmax",
-    "Softplus",
-    "SpatiallySeparableConv2d",
-    "StateDictError",
-    "Summary",
-    "Tanh",
-    "TripletMarginLoss",
-    "Upsample",
-    "ZeroPad2d",
-    "functional",
-    "init",
-    "pack_padded_sequence",
-    "pad_packed_sequence",
-    "summary",
-    "utils",
-]  # fmt: skip
+from lamina.nn import (
+    activation,
+    container,
+    conv,
+    dropout,
+    embedding,
+    functional,
+    init,
+    linear,
+    loss,
+    model_summary,
+    module,
+    norm,
+    packing,
+    padding,
+    parameter,
+    pool,
+    pyramidal,
+    recurrent,
+    rnn_cells,
+    upsample,
+    utils,
+)
+from lamina.nn.activation import *  # noqa: F403
+from lamina.nn.container import *  # noqa: F403
+from lamina.nn.conv import *  # noqa: F403
+from lamina.nn.dropout import *  # noqa: F403
+from lamina.nn.embedding import *  # noqa: F403
+from lamina.nn.linear import *  # noqa: F403
+from lamina.nn.loss import *  # noqa: F403
+from lamina.nn.model_summary import *  # noqa: F403
+from lamina.nn.module import *  # noqa: F403
+from lamina.nn.norm import *  # noqa: F403
+from lamina.nn.packing import *  # noqa: F403
+from lamina.nn.padding import *  # noqa: F403
+from lamina.nn.parameter import *  # noqa: F403
+from lamina.nn.pool import *  # noqa: F403
+from lamina.nn.pyramidal import *  # noqa: F403
+from lamina.nn.recurrent import *  # noqa: F403
+from lamina.nn.rnn_cells import *  # noqa: F403
+from lamina.nn.upsample import *  # noqa: F403
+
+_LAYER_MODULES = (
+    activation, container, conv, dropout, embedding, linear, loss, module, norm,
+    packing, padding, parameter, pool, pyramidal, recurrent, rnn_cells, model_summary, upsample,
+)  # fmt: skip
+_NAMESPACES = (functional, init, utils)
+__all__ = sorted(
+    {name for m in _LAYER_MODULES for name in m.__all__} | {"functional", "init", "utils"}
+)

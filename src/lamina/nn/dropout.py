@@ -7,8 +7,7 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
 from lamina.nn.module import Module
-from lamina.ops.activation import check_dropout_p, dropout
-from lamina.ops.channel_dropout import dropout2d
+from lamina.ops.regularize import check_dropout_p, dropout, dropout2d
 
 __all__ = ["Dropout", "Dropout2d"]
 

@@ -1,94 +1,38 @@
 """Stateless network functions, named as in ``torch.nn.functional`` (import as ``F``).
 
-The formulas live in ``lamina.ops``; this module is the users' door to them.
+The formulas live in ``lamina.ops``; this module is the users' door to the network functions
+among them: every public name of the op modules listed here (so a new activation or loss is
+in ``F`` once it is in its module's ``__all__``), plus ``sigmoid``, ``tanh`` and ``pad``.
 """
 
-from lamina.nn.embedding import embedding
 from lamina.ops import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    dropout,
-    dropout2d,
-    elu,
-    huber_loss,
-    interpolate,
-    kl_div,
-    l1_loss,
-    leaky_relu,
-    linear,
-    log_softmax,
-    mse_loss,
-    nll_loss,
-    pad,
-    pairwise_distance,
-    relu,
-    sigmoid,
-    smooth_l1_loss,
-    softmax,
-    softplus,
-    tanh,
-    triplet_margin_loss,
+    activation,
+    affine,
+    conv,
+    lookup,
+    loss,
+    loss_pointwise,
+    normalization,
+    pool,
+    regularize,
+    resample,
 )
-from lamina.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from lamina.ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
-from lamina.ops.pool import (
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    global_avg_pool2d,
-    l2_pool1d,
-    l2_pool2d,
-    lp_pool1d,
-    lp_pool2d,
-    max_pool1d,
-    max_pool2d,
-)
+from lamina.ops.activation import *  # noqa: F403
+from lamina.ops.affine import *  # noqa: F403
+from lamina.ops.conv import *  # noqa: F403
+from lamina.ops.elementwise import sigmoid as sigmoid
+from lamina.ops.elementwise import tanh as tanh
+from lamina.ops.lookup import *  # noqa: F403
+from lamina.ops.loss import *  # noqa: F403
+from lamina.ops.loss_pointwise import *  # noqa: F403
+from lamina.ops.normalization import *  # noqa: F403
+from lamina.ops.pool import *  # noqa: F403
+from lamina.ops.regularize import *  # noqa: F403
+from lamina.ops.resample import *  # noqa: F403
+from lamina.ops.shape import pad as pad
 
-__all__ = [
-    "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d",
-    "avg_pool1d",
-    "avg_pool2d",
-    "batch_norm",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "conv1d",
-    "conv2d",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "cross_entropy",
-    "dropout",
-    "dropout2d",
-    "elu",
-    "embedding",
-    "global_avg_pool2d",
-    "group_norm",
-    "huber_loss",
-    "instance_norm",
-    "interpolate",
-    "kl_div",
-    "l1_loss",
-    "l2_pool1d",
-    "l2_pool2d",
-    "layer_norm",
-    "leaky_relu",
-    "linear",
-    "log_softmax",
-    "lp_pool1d",
-    "lp_pool2d",
-    "max_pool1d",
-    "max_pool2d",
-    "mse_loss",
-    "nll_loss",
-    "pad",
-    "pairwise_distance",
-    "relu",
-    "sigmoid",
-    "smooth_l1_loss",
-    "softmax",
-    "softplus",
-    "tanh",
-    "triplet_margin_loss",
-]  # fmt: skip
+_MODULES = (
+    activation, affine, conv, lookup, loss, loss_pointwise, normalization, pool, regularize,
+    resample,
+)  # fmt: skip
+__all__ = sorted({name for m in _MODULES for name in m.__all__} | {"pad", "sigmoid", "tanh"})

@@ -13,7 +13,7 @@ from lamina.errors import check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops.activation import _linear
+from lamina.ops.affine import _linear
 from lamina.ops.shape import flatten
 
 __all__ = ["Flatten", "Identity", "Linear"]

@@ -16,7 +16,7 @@ from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
 from lamina.ops.shape import pad
 
-__all__ = ["PackedSequence", "check_lengths", "pack_padded_sequence", "pad_packed_sequence"]
+__all__ = ["PackedSequence", "pack_padded_sequence", "pad_packed_sequence"]
 
 
 class PackedSequence(NamedTuple):

@@ -19,9 +19,9 @@ from lamina.nn.module import Module
 from lamina.nn.packing import PackedSequence, check_lengths
 from lamina.nn.parameter import Parameter
 from lamina.nn.rnn_cells import RULES, CellRule, State, init_uniform
-from lamina.ops.activation import dropout as dropout_op
 from lamina.ops.elementwise import where
 from lamina.ops.index import getitem
+from lamina.ops.regularize import dropout as dropout_op
 from lamina.ops.rnn import lstm_scan
 from lamina.ops.shape import cat, reshape, stack
 

@@ -21,12 +21,12 @@ from lamina.errors import ShapeError, check_in, check_positive_int
 from lamina.nn import init
 from lamina.nn.module import Module
 from lamina.nn.parameter import Parameter
-from lamina.ops.activation import linear
+from lamina.ops.affine import linear
 from lamina.ops.elementwise import relu, sigmoid, tanh
 from lamina.ops.linalg import matmul
 from lamina.ops.shape import reshape
 
-__all__ = ["RULES", "CellRule", "GRUCell", "LSTMCell", "RNNCell"]
+__all__ = ["GRUCell", "LSTMCell", "RNNCell"]
 
 State = tuple[Tensor, ...]
 

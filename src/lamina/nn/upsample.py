@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
 from lamina.nn.module import Module
-from lamina.ops.resample import interpolate
+from lamina.ops.resample import check_size_or_scale, interpolate
 
 __all__ = ["Upsample"]
 
@@ -41,8 +41,7 @@ class Upsample(Module):
         recompute_scale_factor: bool | None = None,
     ) -> None:
         super().__init__()
-        if (size is None) == (scale_factor is None):
-            raise ValueError("Upsample: give exactly one of size and scale_factor")
+        check_size_or_scale("Upsample", size, scale_factor)
         self.size = size
         if scale_factor is not None and not isinstance(scale_factor, Sequence):
             scale_factor = float(scale_factor)

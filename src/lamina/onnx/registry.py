@@ -13,9 +13,9 @@ import numpy as np
 
 from lamina.autodiff.broadcast import BroadcastTo
 from lamina.autodiff.function import Function
-from lamina.nn.embedding import _Lookup
 from lamina.onnx.builder import ONNX_TYPES, Node
-from lamina.ops.activation import Linear, LogSoftmax
+from lamina.ops.activation import LogSoftmax
+from lamina.ops.affine import Linear
 from lamina.ops.conv import Conv, ConvInputGrad
 from lamina.ops.elementwise import (
     Abs,
@@ -42,6 +42,7 @@ from lamina.ops.elementwise import (
 from lamina.ops.index import GetItem
 from lamina.ops.layout import Copy
 from lamina.ops.linalg import MatMul
+from lamina.ops.lookup import _Lookup
 from lamina.ops.maxpool import MaxPool
 from lamina.ops.pool import WindowSum
 from lamina.ops.reduce import Max, Sum

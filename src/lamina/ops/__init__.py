@@ -8,7 +8,7 @@ its functions, so ``lamina.ops.<name>`` is always the function.)
 
 from lamina.ops import (
     activation,
-    channel_dropout,
+    affine,
     compare,
     contract,
     conv,
@@ -18,6 +18,7 @@ from lamina.ops import (
     inplace,
     layout,
     linalg,
+    lookup,
     loss,
     loss_pointwise,
     mask,
@@ -25,6 +26,7 @@ from lamina.ops import (
     pool,
     random,
     reduce,
+    regularize,
     resample,
     rnn,
     shape,
@@ -32,7 +34,7 @@ from lamina.ops import (
     trig,
 )
 from lamina.ops.activation import *  # noqa: F403
-from lamina.ops.channel_dropout import *  # noqa: F403
+from lamina.ops.affine import *  # noqa: F403
 from lamina.ops.compare import *  # noqa: F403
 from lamina.ops.contract import *  # noqa: F403
 from lamina.ops.conv import *  # noqa: F403
@@ -42,6 +44,7 @@ from lamina.ops.index import *  # noqa: F403
 from lamina.ops.inplace import *  # noqa: F403
 from lamina.ops.layout import *  # noqa: F403
 from lamina.ops.linalg import *  # noqa: F403
+from lamina.ops.lookup import *  # noqa: F403
 from lamina.ops.loss import *  # noqa: F403
 from lamina.ops.loss_pointwise import *  # noqa: F403
 from lamina.ops.mask import *  # noqa: F403
@@ -49,6 +52,7 @@ from lamina.ops.normalization import *  # noqa: F403
 from lamina.ops.pool import *  # noqa: F403
 from lamina.ops.random import *  # noqa: F403
 from lamina.ops.reduce import *  # noqa: F403
+from lamina.ops.regularize import *  # noqa: F403
 from lamina.ops.resample import *  # noqa: F403
 from lamina.ops.rnn import *  # noqa: F403
 from lamina.ops.shape import *  # noqa: F403
@@ -56,8 +60,8 @@ from lamina.ops.sorting import *  # noqa: F403
 from lamina.ops.trig import *  # noqa: F403
 
 _MODULES = (
-    activation, channel_dropout, compare, contract, conv, creation, elementwise, index, inplace,
-    layout, linalg, loss, loss_pointwise, mask, normalization, pool, random, reduce, resample,
-    rnn, shape, sorting, trig,
+    activation, affine, compare, contract, conv, creation, elementwise, index, inplace, layout,
+    linalg, loss, loss_pointwise, lookup, mask, normalization, pool, random, reduce, regularize,
+    resample, rnn, shape, sorting, trig,
 )  # fmt: skip
 __all__ = sorted({name for module in _MODULES for name in module.__all__} | {"inplace"})

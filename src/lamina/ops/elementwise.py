@@ -11,10 +11,10 @@ from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.ops._shapes import broadcast_shape
 
-# relu and softplus are exported from ops.activation, whose forms take PyTorch's arguments
+# relu is exported from ops.activation, whose form takes PyTorch's inplace argument
 __all__ = [
-    "abs", "add", "cast", "clamp", "clip", "div", "exp", "log", "log1p", "maximum", "minimum",
-    "mul", "neg", "pow", "sigmoid", "sign", "sqrt", "square", "sub", "tanh", "where",
+    "abs", "add", "cast", "clamp", "clip", "div", "exp", "log", "log1p", "log1pexp", "maximum",
+    "minimum", "mul", "neg", "pow", "sigmoid", "sign", "sqrt", "square", "sub", "tanh", "where",
 ]  # fmt: skip
 
 
@@ -373,8 +373,9 @@ def sigmoid(x: TensorLike) -> Tensor:
     return Sigmoid.apply(x)
 
 
-def softplus(x: TensorLike) -> Tensor:
-    """Elementwise log(1 + exp(x)), stable for any x (no threshold; see ``F.softplus``)."""
+def log1pexp(x: TensorLike) -> Tensor:
+    """Elementwise log(1 + exp(x)), stable and exact for any x (``softplus`` with beta=1 and no
+    threshold; ``F.softplus`` is PyTorch's form)."""
     return Softplus.apply(x)
 
 

@@ -271,7 +271,7 @@ def binary_cross_entropy_with_logits(
     x, t = _inputs(owner, input, target, reduction)  # targets are not range-checked: as PyTorch
     w = broadcast_weight(owner, "weight", weight, x)
     pw = broadcast_weight(owner, "pos_weight", pos_weight, x)
-    sp = E.softplus(-x)  # no threshold here: exact for every logit, as PyTorch
+    sp = E.log1pexp(-x)  # no threshold here: exact for every logit, as PyTorch
     loss = (1 - t) * x + (sp if pw is None else sp * ((pw - 1) * t + 1))
     return _reduce(loss if w is None else loss * w, reduction)
 

@@ -26,7 +26,7 @@ from lamina.ops.reduce import mean
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d",
     "global_avg_pool2d", "l2_pool1d", "l2_pool2d", "lp_pool1d", "lp_pool2d", "max_pool1d",
-    "max_pool2d", "pool_geometry",
+    "max_pool2d",
 ]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError
+from lamina.errors import ShapeError, owner_name
 from lamina.ops.index import getitem
 
 __all__ = ["interpolate"]
@@ -63,6 +63,12 @@ def _linear(x: Tensor, d: int, size_out: int, step: float, align_corners: bool) 
     return _along(x, d, i0) * (1 - w1) + _along(x, d, i1) * w1
 
 
+def check_size_or_scale(owner: Any, size: Any, scale_factor: Any) -> None:
+    """Raise ValueError unless exactly one of ``size`` and ``scale_factor`` is given."""
+    if (size is None) == (scale_factor is None):
+        raise ValueError(f"{owner_name(owner)}: give exactly one of size and scale_factor")
+
+
 def interpolate(
     input: TensorLike,
     size: int | Sequence[int] | None = None,
@@ -90,8 +96,7 @@ def interpolate(
     if x.ndim not in _MODES[mode]:
         ranks = " or ".join(f"{r}-D" for r in _MODES[mode])
         raise ShapeError(f"interpolate: mode {mode!r} expects a {ranks} input, got {x.shape}")
-    if (size is None) == (scale_factor is None):
-        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    check_size_or_scale("interpolate", size, scale_factor)
     if align_corners is not None and mode == "nearest":
         raise ValueError("interpolate: align_corners can only be set with mode linear or bilinear")
     n = x.ndim - 2

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from lamina.nn.model_summary import Summary, summary
 from lamina.nn.module import Module
-from lamina.nn.summary import Summary, summary
 from lamina.training.callbacks import Callback, ProgressBar
 from lamina.training.history import History
 from lamina.training.registry import LOSSES, METRICS, OPTIMIZERS, resolve
