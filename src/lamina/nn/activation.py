@@ -11,8 +11,12 @@ from lamina.autodiff.tensor import Tensor
 from lamina.nn.module import Module
 from lamina.ops import activation as A
 from lamina.ops import elementwise as E
+from lamina.ops.clipped import _hardtanh, check_hardtanh_bounds
 
-__all__ = ["ELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Softplus", "Tanh"]
+__all__ = [
+    "ELU", "Hardtanh", "LeakyReLU", "LogSoftmax", "ReLU", "ReLU6", "Sigmoid", "Softmax",
+    "Softplus", "Tanh",
+]  # fmt: skip
 
 
 def _inplace(module: Module) -> str:
@@ -34,6 +38,46 @@ class ReLU(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return A.relu(x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class Hardtanh(Module):
+    """y = min_val if x <= min_val, max_val if x >= max_val, else x.
+
+    Parameters
+    ----------
+    min_val : float, default=-1.0
+    max_val : float, default=1.0
+        Must be greater than ``min_val``.
+    inplace : bool, default=False
+        Write the output into the input tensor and return it.
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        check_hardtanh_bounds(self, min_val, max_val)
+        self.min_val, self.max_val, self.inplace = min_val, max_val, bool(inplace)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _hardtanh(self, x, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}" + _inplace(self)
+
+
+class ReLU6(Hardtanh):
+    """y = min(max(x, 0), 6): hardtanh from 0 to 6 (MobileNet's activation).
+
+    Parameters
+    ----------
+    inplace : bool, default=False
+        Write the output into the input tensor and return it.
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
