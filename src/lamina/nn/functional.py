@@ -8,6 +8,7 @@ in ``F`` once it is in its module's ``__all__``), plus ``sigmoid``, ``tanh`` and
 from lamina.ops import (
     activation,
     affine,
+    clipped,
     conv,
     lookup,
     loss,
@@ -19,6 +20,7 @@ from lamina.ops import (
 )
 from lamina.ops.activation import *  # noqa: F403
 from lamina.ops.affine import *  # noqa: F403
+from lamina.ops.clipped import *  # noqa: F403
 from lamina.ops.conv import *  # noqa: F403
 from lamina.ops.elementwise import sigmoid as sigmoid
 from lamina.ops.elementwise import tanh as tanh
@@ -32,7 +34,7 @@ from lamina.ops.resample import *  # noqa: F403
 from lamina.ops.shape import pad as pad
 
 _MODULES = (
-    activation, affine, conv, lookup, loss, loss_pointwise, normalization, pool, regularize,
-    resample,
+    activation, affine, clipped, conv, lookup, loss, loss_pointwise, normalization, pool,
+    regularize, resample,
 )  # fmt: skip
 __all__ = sorted({name for m in _MODULES for name in m.__all__} | {"pad", "sigmoid", "tanh"})

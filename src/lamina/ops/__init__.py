@@ -9,6 +9,7 @@ its functions, so ``lamina.ops.<name>`` is always the function.)
 from lamina.ops import (
     activation,
     affine,
+    clipped,
     compare,
     contract,
     conv,
@@ -35,6 +36,7 @@ from lamina.ops import (
 )
 from lamina.ops.activation import *  # noqa: F403
 from lamina.ops.affine import *  # noqa: F403
+from lamina.ops.clipped import *  # noqa: F403
 from lamina.ops.compare import *  # noqa: F403
 from lamina.ops.contract import *  # noqa: F403
 from lamina.ops.conv import *  # noqa: F403
@@ -60,7 +62,8 @@ from lamina.ops.sorting import *  # noqa: F403
 from lamina.ops.trig import *  # noqa: F403
 
 _MODULES = (
-    activation, affine, compare, contract, conv, creation, elementwise, index, inplace, layout,
+    activation, affine, clipped, compare, contract, conv, creation, elementwise, index, inplace,
+    layout,
     linalg, loss, loss_pointwise, lookup, mask, normalization, pool, random, reduce, regularize,
     resample, rnn, shape, sorting, trig,
 )  # fmt: skip
