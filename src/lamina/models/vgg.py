@@ -56,7 +56,8 @@ class VGG(Module):
     convolutions, N(0, 0.01) on dense weights, zero biases, batch-norm weights 1.
 
     Parameters at 1,000 classes, 3 input channels: vgg11 132,863,336; vgg13 133,047,848;
-    vgg16 138,357,544; vgg19 143,667,240 (the ``_bn`` variants add 2 per conv channel).
+    vgg16 138,357,544; vgg19 143,667,240; with batch norm (2 more per convolution channel)
+    vgg11_bn 132,868,840; vgg13_bn 133,053,736; vgg16_bn 138,365,992; vgg19_bn 143,678,248.
     """
 
     def __init__(
