@@ -28,7 +28,6 @@ import io
 import json
 import math
 import os
-import secrets
 import struct
 import tokenize
 import zipfile
@@ -40,6 +39,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from lamina._files import atomic_open
 from lamina._safetensors import read_safetensors, write_safetensors
 from lamina.errors import FileFormatError
 
@@ -203,20 +203,8 @@ def save(obj: Any, f: FileLike, format: str | None = None) -> None:
     if _is_file_object(f, "write"):
         write(f)  # type: ignore[arg-type]
         return
-    path = Path(f)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 lets the umask decide the mode, as open() does (mkstemp gives 0o600).
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_open(f, "wb") as fh:
+        write(fh)
 
 
 # ---------------------------------------------------------------------------- loading

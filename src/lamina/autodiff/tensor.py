@@ -91,7 +91,11 @@ class Tensor:
 
     @classmethod
     def _wrap(cls, data: np.ndarray) -> Tensor:
-        """Wrap an array the library computed (no conversion, no graph)."""
+        """The internal constructor: a Tensor around an array the library computed.
+
+        No conversion, no copy, no graph, no checks (``Tensor(data)`` does those for user
+        data). Ops, kernels and the engine use it on their results; user code should not.
+        """
         t = cls.__new__(cls)
         t.data, t.grad, t._ctx, t._generation, t.requires_grad = data, None, None, 0, False
         return t

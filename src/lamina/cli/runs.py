@@ -33,7 +33,7 @@ from lamina.distributed import broadcast_module, is_main
 from lamina.errors import check_positive_int
 from lamina.nn.module import Module
 from lamina.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
-from lamina.serialization import load
+from lamina.serialization import load, save
 from lamina.training import (
     CSVLogger,
     EarlyStopping,
@@ -44,7 +44,6 @@ from lamina.training import (
     Trainer,
     plots,
 )
-from lamina.training.files import save_file
 from lamina.training.registry import OPTIMIZERS
 
 __all__ = [
@@ -247,7 +246,7 @@ def _train_into(
     results["train_seconds"] = round(time.perf_counter() - started, 2)
     if not is_main():
         return results  # under mpiexec rank 0 writes the run folder
-    save_file({"model": model.state_dict(), "extra": data.extra, "run_id": run_id},
+    save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id},
               run / "model.npz")  # fmt: skip
     write_json(run / "metrics.json", results)
     _pictures(recipe, trainer, data, run, history, grads)

@@ -21,7 +21,8 @@ import numpy as np
 
 from lamina.distributed import is_main
 from lamina.errors import check_in
-from lamina.training.files import atomic_open, save_file
+from lamina.serialization import save
+from lamina.training.files import atomic_open
 
 if TYPE_CHECKING:
     from lamina.training.trainer import Trainer
@@ -183,7 +184,7 @@ class ModelCheckpoint(_Monitor):
             self.best = value
         state = self.trainer.state_dict() if self.full_state else self.trainer.model.state_dict()
         if is_main():  # under mpiexec the replicas are equal: rank 0 writes
-            save_file(state, self.path)
+            save(state, self.path)
 
 
 class LearningRateScheduler(Callback):
