@@ -90,8 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--temperature", type=float, default=0.8)
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--prime", default="The ")
-    s = sub.add_parser("summary", help="show a recipe's model, layer by layer")
-    s.add_argument("recipe")
+    s = sub.add_parser(
+        "summary", help="show a recipe's model or a zoo network (resnet18, ...), layer by layer"
+    )
+    s.add_argument("recipe", help="a recipe, or a zoo network: " + ", ".join(_zoo_names()))
+    s.add_argument("--input", help="a zoo network's input shape, e.g. 3,224,224 (its default)")
+    s.add_argument("--classes", type=int, help="a zoo network's number of classes")
     x = sub.add_parser("export", help="write a run's model as ONNX or safetensors")
     x.add_argument("run")
     x.add_argument("--format", choices=["onnx", "safetensors"], required=True)
@@ -116,6 +120,20 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if value is not None and not (math.isfinite(value) and value > 0):
             parser.error(f"--{name} must be a finite number > 0, got {value}")
+    if args.command == "summary":
+        _check_zoo_flags(parser, args)
+
+
+def _check_zoo_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--input (positive sizes, comma-separated) and --classes only with a zoo network."""
+    if (args.input or args.classes is not None) and args.recipe not in _zoo_names():
+        parser.error(f"--input and --classes take a zoo network ({', '.join(_zoo_names())})")
+    if args.classes is not None and not 0 < args.classes <= MAX_COUNT:
+        parser.error(f"--classes must be a positive integer up to {MAX_COUNT}, got {args.classes}")
+    if args.input is not None:
+        parts = args.input.split(",")
+        if not all(p.strip().isdigit() and 0 < int(p) <= 4096 for p in parts):
+            parser.error(f"--input must be sizes in [1, 4096] joined by commas, got {args.input}")
 
 
 def _train(args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
@@ -179,6 +197,13 @@ def _run(args: argparse.Namespace) -> None:
 
         from lamina.nn.model_summary import summary
 
+        if args.recipe in _zoo_names():
+            from lamina.models.zoo import build_zoo_model
+
+            shape = tuple(int(n) for n in args.input.split(",")) if args.input else None
+            net, shape = build_zoo_model(args.recipe, shape, args.classes)
+            print(summary(net, shape, batch_size=1))  # one image: seconds even at 224x224
+            return
         recipe = resolve_recipe(args.recipe, {})
         data_extra = recipe.data(0).extra
         print(
@@ -188,6 +213,12 @@ def _run(args: argparse.Namespace) -> None:
                 np.dtype(recipe.input_dtype),
             )
         )
+
+
+def _zoo_names() -> list[str]:
+    from lamina.models.zoo import ZOO
+
+    return list(ZOO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
