@@ -53,7 +53,9 @@ def backward(
                 )
             if wanted is not None:
                 _capture(fn, out_grads, wanted, captured)
-            if fn.n_outputs == 1 and not fn.custom:
+            if fn._kernel is not None:
+                input_grads = _kernel_backward(fn, out_grads, create_graph)
+            elif fn.n_outputs == 1 and not fn.custom:
                 input_grads = fn.backward(out_grads)
             else:
                 input_grads = fn._run_backward(_every_gradient(fn, out_grads))
@@ -111,6 +113,24 @@ def _implicit_grad(owner: str, out: Tensor, ones_like: object) -> Tensor:
             f"{tuple(out.shape)}; pass the upstream gradient explicitly"
         )
     return ones_like(out)  # type: ignore[operator]
+
+
+def _kernel_backward(fn: Function, out_grads: Any, create_graph: bool) -> Any:
+    """The backward of a node whose forward ran under a kernel: the kernel's first-order
+    backward on arrays when no graph of the gradient is wanted, else the reference backward
+    (after the reference forward is re-run, if the kernel replaced it)."""
+    from lamina.autodiff.tensor import Tensor
+
+    kernel = fn._kernel
+    assert kernel is not None
+    if kernel.backward is not None and not create_graph:
+        grads = [g.data for g in _every_gradient(fn, out_grads)]
+        result = kernel.backward(fn, *grads)
+        if not isinstance(result, tuple):
+            return None if result is None else Tensor._wrap(result)
+        return tuple([None if r is None else Tensor._wrap(r) for r in result])
+    fn._reference()
+    return fn._run_backward(_every_gradient(fn, out_grads))
 
 
 def _every_gradient(fn: Function, out_grads: Any) -> list[Tensor]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from lamina.autodiff import grad_mode
-from lamina.autodiff.backend import get_array_module
 from lamina.autodiff.tensor import Tensor, as_tensor
+from lamina.kernels import Kernel
+from lamina.kernels import active as _kernels
 
 __all__ = ["Function"]
 
@@ -22,10 +22,10 @@ class Function:
     A subclass writes ``forward(ctx, *arrays, **params)`` on raw arrays and
     ``backward(ctx, grad)`` on Tensors (so a backward is itself differentiable). ``ctx`` is the
     node of the graph: ``ctx.inputs`` are the input Tensors, ``ctx.output()`` the output
-    Tensor (a weak reference), ``ctx.needs_input_grad`` says which inputs want a gradient and
-    ``ctx.xp`` is the array module. Masks, indices and shapes are saved on ``ctx`` as plain
-    values in ``forward``. ``backward`` returns one gradient (or None) per input; the engine
-    sums any gradient that is a broadcast of its input back to the input's shape.
+    Tensor (a weak reference) and ``ctx.needs_input_grad`` says which inputs want a gradient.
+    Masks, indices and shapes are saved on ``ctx`` as plain values in ``forward``.
+    ``backward`` returns one gradient (or None) per input; the engine sums any gradient that
+    is a broadcast of its input back to the input's shape.
 
     A ``forward`` that returns a tuple of arrays makes a node with several outputs: ``apply``
     returns a tuple of Tensors and ``backward(ctx, *grads)`` gets one gradient per output
@@ -34,15 +34,26 @@ class Function:
     Reading ``ctx.inputs`` or ``ctx.output()`` in ``backward`` checks that those tensors were
     not modified in place since the forward (each Tensor counts its in-place changes in
     ``_version``); a backward that needs only the inputs' shapes reads ``ctx.input_shapes``.
+
+    Kernels: ``apply`` looks the class up in ``lamina.kernels.active`` by ``kernel_key`` (its
+    ``module.QualName``). A kernel's forward, if any, runs instead of ``forward``; its
+    first-order ``backward`` on arrays instead of ``backward`` when no graph of the gradient
+    is wanted (see ``lamina.kernels``). ``ctx.arrays`` are the input arrays, for kernels.
     """
 
     needs_input_grad: tuple[bool, ...]
-    xp: ModuleType
+    xp = np  # the array module: NumPy only (see CONTRIBUTING, "The array module")
+    kernel_key: str = "lamina.autodiff.function.Function"
+    _kernel: Kernel | None = None  # the kernel that ran this node's forward, if any
     generation: int
     sequence: int
     n_outputs: int = 1
     custom: bool = False  # a lamina.autograd.Function (PyTorch-style backward)
     released: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.kernel_key = f"{cls.__module__}.{cls.__qualname__}"
 
     def forward(ctx, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
@@ -61,8 +72,11 @@ class Function:
                 break
         ctx = cls()
         arrays = [t.data for t in inputs]
-        ctx.xp = np if _all_numpy(arrays) else get_array_module(*arrays)
-        data = ctx.forward(*arrays, **kwargs)
+        kernel = _kernels.get(cls.kernel_key)
+        if kernel is None:
+            data = ctx.forward(*arrays, **kwargs)
+        else:
+            data = _kernel_forward(ctx, kernel, arrays, kwargs)
         if type(data) is tuple:  # several outputs
             outs = tuple([Tensor._wrap(d) for d in data])
             if grad_mode._grad_enabled:
@@ -113,6 +127,18 @@ class Function:
         return ctx._inputs
 
     @property
+    def arrays(ctx) -> tuple[np.ndarray, ...]:
+        """The input arrays (for kernels), checked to be unmodified since the forward."""
+        return tuple([t.data for t in ctx.inputs])
+
+    def _reference(ctx) -> None:
+        """Make the node ready for the reference backward after a kernel: re-run the
+        reference forward on the inputs if the kernel's forward replaced it."""
+        params = ctx.__dict__.pop("_params", None)
+        if params is not None:
+            ctx.forward(*ctx.arrays, **params)
+
+    @property
     def input_shapes(ctx) -> tuple[tuple[int, ...], ...]:
         """The inputs' shapes (for a backward that needs no values: in-place ops keep shapes)."""
         return tuple([t.shape for t in ctx._inputs])
@@ -151,6 +177,9 @@ class Function:
     def release(ctx) -> None:
         """Drop everything saved for backward; a later backward through this node fails."""
         generation, sequence = ctx.generation, ctx.sequence
+        kernel = ctx._kernel
+        if kernel is not None and kernel.release is not None:
+            kernel.release(ctx)  # e.g. give its buffers back
         ctx.__dict__.clear()
         ctx.generation, ctx.sequence, ctx.released = generation, sequence, True
 
@@ -186,12 +215,13 @@ def _modified(ctx: Function, which: str, t: Tensor) -> None:
     )
 
 
-def _all_numpy(arrays: list[Any]) -> bool:
-    """True when every array is a plain ndarray (a loop: cheaper than all() on this hot path)."""
-    for a in arrays:  # noqa: SIM110
-        if type(a) is not np.ndarray:
-            return False
-    return True
+def _kernel_forward(ctx: Function, kernel: Kernel, arrays: list, kwargs: dict) -> Any:
+    """Run ``kernel``'s forward (or the reference one when it has none) and mark the node."""
+    ctx._kernel = kernel
+    if kernel.forward is None:
+        return ctx.forward(*arrays, **kwargs)
+    ctx._params = kwargs  # to re-run the reference forward if its backward is needed
+    return kernel.forward(ctx, *arrays, **kwargs)
 
 
 def _reference_dtype(args: tuple[Any, ...]) -> np.dtype | None:

@@ -1,0 +1,9 @@
+"""The NumPy kernels: the reference ops' maths rewritten for speed, on arrays, NumPy only.
+
+Each module registers its kernels (``lamina.kernels.register``) for the ``"numpy"`` mode
+when imported; ``buffers`` holds the reused large arrays they share.
+"""
+
+from lamina.kernels.numpy import buffers
+
+__all__ = ["buffers"]
