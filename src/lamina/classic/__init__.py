@@ -4,45 +4,22 @@ Every estimator follows scikit-learn's contract (constructor stores, ``fit`` val
 returns ``self``, fitted attributes end in ``_``) and matches scikit-learn's results.
 """
 
-from __future__ import annotations
-
-from lamina.classic.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    ConvergenceWarning,
-    RegressorMixin,
-    TransformerMixin,
+from lamina.classic import (
+    base,
+    decomposition,
+    lasso,
+    linear,
+    logistic,
+    preprocessing,
+    validation,
 )
-from lamina.classic.decomposition import PCA, LinearDiscriminantAnalysis
-from lamina.classic.lasso import ElasticNet, Lasso
-from lamina.classic.linear import (
-    BiasVarianceCurve,
-    LinearRegression,
-    Ridge,
-    ridge_bias_variance,
-)
-from lamina.classic.logistic import LogisticRegression, SoftmaxRegression
-from lamina.classic.preprocessing import MinMaxScaler, StandardScaler, one_hot
-from lamina.classic.validation import DataConversionWarning
+from lamina.classic.base import *  # noqa: F403
+from lamina.classic.decomposition import *  # noqa: F403
+from lamina.classic.lasso import *  # noqa: F403
+from lamina.classic.linear import *  # noqa: F403
+from lamina.classic.logistic import *  # noqa: F403
+from lamina.classic.preprocessing import *  # noqa: F403
+from lamina.classic.validation import *  # noqa: F403
 
-__all__ = [
-    "PCA",
-    "BaseEstimator",
-    "BiasVarianceCurve",
-    "ClassifierMixin",
-    "ConvergenceWarning",
-    "DataConversionWarning",
-    "ElasticNet",
-    "Lasso",
-    "LinearDiscriminantAnalysis",
-    "LinearRegression",
-    "LogisticRegression",
-    "MinMaxScaler",
-    "RegressorMixin",
-    "Ridge",
-    "SoftmaxRegression",
-    "StandardScaler",
-    "TransformerMixin",
-    "one_hot",
-    "ridge_bias_variance",
-]
+_MODULES = (base, decomposition, lasso, linear, logistic, preprocessing, validation)
+__all__ = sorted({name for m in _MODULES for name in m.__all__})

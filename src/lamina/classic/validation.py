@@ -23,13 +23,7 @@ import numpy as np
 
 from lamina.errors import ShapeError, check_finite
 
-__all__ = [
-    "DataConversionWarning",
-    "as_2d_float_array",
-    "as_class_labels",
-    "as_target",
-    "bridged",
-]
+__all__ = ["DataConversionWarning"]  # the checks are the estimators' own helpers
 
 
 class DataConversionWarning(UserWarning):

@@ -11,7 +11,10 @@ from lamina.autodiff import Tensor
 from lamina.data.dataset import Subset, TensorDataset
 from lamina.errors import ShapeError
 
-__all__ = ["Fetcher", "default_collate", "default_convert", "to_tensors"]
+__all__ = [
+    "default_collate",
+    "default_convert",
+]
 
 
 def _rebuild(like: Any, fields: list[Any]) -> Any:

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "IMAGE_EXTENSIONS",
     "convert_channels",
     "load_csv",
     "load_image",

@@ -26,7 +26,7 @@ import numpy as np
 
 from lamina.autodiff.random import manual_seed
 
-__all__ = ["WorkerInfo", "WorkerPool", "get_worker_info"]
+__all__ = ["WorkerInfo", "get_worker_info"]
 
 _POLL_S = 0.5  # how often a waiting side checks that the other is still alive
 

@@ -5,9 +5,16 @@ a policy-gradient loss is ``-(dist.log_prob(action) * reward).mean()``. ``Normal
 draws with the reparameterization trick, so a sample itself is differentiable.
 """
 
-from lamina.distributions.bernoulli import Bernoulli
-from lamina.distributions.categorical import Categorical
-from lamina.distributions.distribution import Distribution
-from lamina.distributions.normal import Normal
+from lamina.distributions import (
+    bernoulli,
+    categorical,
+    distribution,
+    normal,
+)
+from lamina.distributions.bernoulli import *  # noqa: F403
+from lamina.distributions.categorical import *  # noqa: F403
+from lamina.distributions.distribution import *  # noqa: F403
+from lamina.distributions.normal import *  # noqa: F403
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Normal"]
+_MODULES = (bernoulli, categorical, distribution, normal)
+__all__ = sorted({name for m in _MODULES for name in m.__all__})

@@ -13,7 +13,9 @@ from lamina.ops.elementwise import log1pexp
 from lamina.ops.random import bernoulli
 from lamina.ops.shape import broadcast_to
 
-__all__ = ["Bernoulli", "check_probs_or_logits"]
+__all__ = [
+    "Bernoulli",
+]
 
 
 def check_probs_or_logits(owner: str, probs: Any, logits: Any) -> None:

@@ -15,7 +15,9 @@ import numpy as np
 from lamina.autodiff.grad_mode import enable_grad
 from lamina.autodiff.tensor import Tensor
 
-__all__ = ["Optimizer", "ParamsT"]
+__all__ = [
+    "Optimizer",
+]
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 

@@ -10,28 +10,14 @@ The base class ``LRScheduler`` is in ``base``, the epoch-indexed schedules in ``
 and the metric-driven ``ReduceLROnPlateau`` (``step(metric)``) in ``plateau``.
 """
 
-from __future__ import annotations
-
-from lamina.optim.lr_scheduler.base import LRScheduler
-from lamina.optim.lr_scheduler.plateau import ReduceLROnPlateau
-from lamina.optim.lr_scheduler.schedules import (
-    CosineAnnealingLR,
-    ExponentialLR,
-    InverseSqrtLR,
-    InverseTimeLR,
-    LambdaLR,
-    MultiStepLR,
-    StepLR,
+from lamina.optim.lr_scheduler import (
+    base,
+    plateau,
+    schedules,
 )
+from lamina.optim.lr_scheduler.base import *  # noqa: F403
+from lamina.optim.lr_scheduler.plateau import *  # noqa: F403
+from lamina.optim.lr_scheduler.schedules import *  # noqa: F403
 
-__all__ = [
-    "CosineAnnealingLR",
-    "ExponentialLR",
-    "InverseSqrtLR",
-    "InverseTimeLR",
-    "LRScheduler",
-    "LambdaLR",
-    "MultiStepLR",
-    "ReduceLROnPlateau",
-    "StepLR",
-]
+_MODULES = (base, plateau, schedules)
+__all__ = sorted({name for m in _MODULES for name in m.__all__})
