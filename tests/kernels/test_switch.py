@@ -135,3 +135,16 @@ def test_release_buffers_frees_what_the_pool_keeps() -> None:
     assert buffers.kept_bytes() == 0  # taken: the caller owns it
     buffers.give_back(b)
     assert kernels.release_buffers() == 36 << 20 and buffers.kept_bytes() == 0
+
+
+def test_every_registered_key_names_a_function_of_lamina() -> None:
+    import importlib
+
+    import lamina.ops  # noqa: F401  (every op module is imported)
+
+    for mode in kernels.available()[1:]:
+        for key in kernels.registered(mode):
+            module, _, name = key.rpartition(".")
+            cls = getattr(importlib.import_module(module), name, None)
+            assert isinstance(cls, type) and issubclass(cls, Function), key
+            assert cls.kernel_key == key

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff.function import Function
-from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.ops import elementwise as E
 from lamina.ops._shapes import normalize_dim
@@ -67,9 +66,7 @@ def softmax(x: TensorLike, dim: int = -1) -> Tensor:
 class LogSoftmax(Function):
     """y_i = x_i - logsumexp(x) along ``dim``.  dx = g - exp(y) * sum_j g_j.
 
-    Fused for stability and speed: forward is (x - m) - log(sum(exp(x - m))) with m = max(x),
-    in one pass of NumPy, and the first-order backward needs no graph of its own. With
-    ``create_graph`` the backward is built from lamina ops on y, so it is differentiable.
+    Fused for stability: forward is (x - m) - log(sum(exp(x - m))) with m = max(x).
     """
 
     def forward(ctx, x, dim):
@@ -81,9 +78,6 @@ class LogSoftmax(Function):
         return y
 
     def backward(ctx, g):
-        if not is_grad_enabled():  # first order: plain arrays, no graph to record
-            gd = g.data
-            return Tensor._wrap(gd - ctx.xp.exp(ctx.y) * gd.sum(axis=ctx.dim, keepdims=True))
         return g - exp(ctx.output()) * sum(g, ctx.dim, keepdim=True)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.autodiff.function import Function
-from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, owner_name
 from lamina.ops.linalg import matmul
@@ -18,9 +17,8 @@ __all__ = ["linear"]
 class Linear(Function):
     """y = x @ W^T + b for 2-D x.  dx = g @ W,  dW = g^T @ x,  db = sum_n g.
 
-    Fused (rather than matmul, transpose and add) for speed: one graph node instead of three,
-    and dW comes out in W's own (out, in) layout, so the optimizer's in-place update walks
-    memory in order. The backward is written with lamina ops, so it is differentiable again.
+    One node rather than matmul, transpose and add, and dW comes out in W's own (out, in)
+    layout, so the optimizer's in-place update walks memory in order.
     """
 
     def forward(ctx, x, w, b=None):
@@ -32,13 +30,6 @@ class Linear(Function):
     def backward(ctx, g):
         x, w = ctx.inputs[:2]
         need = ctx.needs_input_grad
-        if not is_grad_enabled():  # first order: three BLAS calls on plain arrays
-            gd, wrap = g.data, Tensor._wrap
-            return (
-                wrap(gd @ w.data) if need[0] else None,
-                wrap(gd.T @ x.data) if need[1] else None,
-                wrap(gd.sum(axis=0)) if len(need) > 2 and need[2] else None,
-            )
         gx = matmul(g, w) if need[0] else None
         gw = matmul(g.transpose(0, 1), x) if need[1] else None
         gb = sum(g, 0) if len(need) > 2 and need[2] else None

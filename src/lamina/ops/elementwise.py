@@ -7,7 +7,6 @@ import numpy as np
 from lamina.autodiff import grad_mode
 from lamina.autodiff.dtypes import result_type
 from lamina.autodiff.function import Function
-from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.ops._shapes import broadcast_shape
 
@@ -236,11 +235,6 @@ class Relu(Function):
         return np.maximum(x, 0)
 
     def backward(ctx, g):
-        if not is_grad_enabled():  # first order: one multiply, no graph node
-            # dx in the memory layout of x (channels first after a convolution), whatever
-            # the layout of g: every later op on it then walks both operands in step
-            dx = np.empty_like(ctx.mask, dtype=np.result_type(g.data, ctx.mask))
-            return _const(np.multiply(g.data, ctx.mask, out=dx))
         return g * _const(ctx.mask)
 
 

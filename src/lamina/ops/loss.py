@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff.function import Function
-from lamina.autodiff.grad_mode import is_grad_enabled
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, check_finite, check_in
 from lamina.ops import elementwise as E
@@ -70,9 +69,7 @@ class NLLLoss(Function):
     """l_n = -w_n * x[n, y_n], then none, sum, or mean = sum_n l_n / sum_n w_n.
 
     dx[n, y_n] = -w_n * g_n (divided by sum_n w_n for the mean); zero elsewhere.
-    Fused for speed: one node, and the gradient is written straight into place (each sample
-    picks one element, so no accumulation is needed). The ``create_graph`` path is built
-    from ``index_add``, so it is differentiable.
+    One node; the backward is an ``index_add`` of the scaled gradient.
     """
 
     def forward(ctx, x, index, wt, reduction):
@@ -90,10 +87,6 @@ class NLLLoss(Function):
     def backward(ctx, g):
         shape = ctx.input_shapes[0]
         scale = -ctx.wt / (ctx.denom if ctx.denom != 0 else 1)
-        if not is_grad_enabled():  # first order: write the gradient in place
-            out = ctx.xp.zeros(shape, g.dtype)
-            out[ctx.index] = g.data * scale
-            return Tensor._wrap(out)
         return index_add(g * Tensor._wrap(scale.astype(g.dtype)), ctx.index, shape)
 
 
@@ -217,11 +210,6 @@ class BinaryCrossEntropy(Function):
     def backward(ctx, g):
         p, t = ctx.inputs
         need = ctx.needs_input_grad
-        if not is_grad_enabled():  # first order: plain arrays
-            pd, gd, wrap = p.data, g.data, Tensor._wrap
-            dp = gd * (pd - t.data) / np.maximum(pd * (1 - pd), _BCE_EPS) if need[0] else None
-            dt = gd * (ctx.log_q - ctx.log_p) if need[1] else None
-            return (None if dp is None else wrap(dp)), (None if dt is None else wrap(dt))
         dp = g * (p - t) / clip(p * (1 - p), min=float(_BCE_EPS)) if need[0] else None
         with np.errstate(divide="ignore"):
             dt = g * (E.log1p(-p) - log(p)) if need[1] else None

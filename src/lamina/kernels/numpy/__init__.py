@@ -4,6 +4,6 @@ Each module registers its kernels (``lamina.kernels.register``) for the ``"numpy
 when imported; ``buffers`` holds the reused large arrays they share.
 """
 
-from lamina.kernels.numpy import buffers
+from lamina.kernels.numpy import buffers, dense
 
-__all__ = ["buffers"]
+__all__ = ["buffers", "dense"]
