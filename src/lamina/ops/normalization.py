@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from lamina.autodiff import grad_mode
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, owner_name
-from lamina.ops._shapes import check_layout
+from lamina.ops._shapes import check_layout, check_same_dtype
 from lamina.ops.reduce import mean, sum
 from lamina.ops.shape import reshape, squeeze, unsqueeze
 
@@ -24,13 +23,12 @@ __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm"]
 class BatchNormTrain(Function):
     """y = (x - mean) / sqrt(var + eps) * w + b with the batch's per-channel mean and var.
 
-    A fused rule, for speed: composed from primitives this costs about three times the passes
-    over the activations, and batch norm sits after every convolution of a ResNet block.
-    Backward, with xhat the normalized input and M the elements per channel:
+    One node rather than a dozen primitives (the statistics come from ``_batch_norm`` as
+    arrays). Backward, with xhat the normalized input and M the elements per channel:
         dx = w / sqrt(var + eps) * (g - sum(g)/M - xhat * sum(g * xhat)/M)
         dw = sum(g * xhat),  db = sum(g)
-    written with lamina ops; when a graph of the gradient is wanted (create_graph) xhat is
-    recomputed from x by lamina ops too, so second derivatives are right.
+    written with lamina ops, xhat recomputed from x by lamina ops too, so second derivatives
+    are right.
     """
 
     def forward(ctx, x, *affine, centered, inv, axes, eps):
@@ -46,8 +44,6 @@ class BatchNormTrain(Function):
     def backward(ctx, g):
         x, axes, needs = ctx.inputs[0], ctx.axes, ctx.needs_input_grad
         count = x.data.size // x.shape[1]
-        if not grad_mode.is_grad_enabled():
-            return _backward_arrays(ctx, g.data, count)
         xc = x - mean(x, axes, keepdim=True)
         inv = (mean(xc * xc, axes, keepdim=True) + ctx.eps) ** -0.5
         xhat = xc * inv
@@ -59,51 +55,6 @@ class BatchNormTrain(Function):
             return dx
         c = (x.shape[1],)
         return dx, reshape(gx, c) if needs[1] else None, reshape(gs, c) if needs[2] else None
-
-
-_BLOCK_ELEMENTS = 1 << 18  # per block of channels in the first-order backward: ~1 MB, cached
-
-
-def _backward_arrays(ctx, g: np.ndarray, count: int) -> tuple | Tensor | None:
-    """The first-order backward on raw arrays (no graph is wanted), a block of channels at a time.
-
-    Why not the lamina ops above: they cost ~8 passes and as many fresh activations-sized
-    arrays. With s = inv * w and xc = x - mean, per channel::
-
-        dx = s * g - s * sum(g) / M - (s * inv^2 * sum(g * xc) / M) * xc
-
-    Each block's two sums and three passes for dx run while its g and xc are still in cache:
-    over the whole activations at once the passes cost about 1.6x as much.
-    """
-    needs, axes, xc, inv = ctx.needs_input_grad, ctx.axes, ctx.centered, ctx.inv
-    c = xc.shape[1]
-    s = inv if len(needs) == 1 else inv * ctx.inputs[1].data.reshape(inv.shape)
-    gs, gxc = np.empty(inv.shape, g.dtype), np.empty(inv.shape, g.dtype)
-    dx = np.empty_like(xc, dtype=g.dtype) if needs[0] else None  # in xc's layout (channels
-    # first after a convolution), which the convolution's backward then reads without a copy
-    step = c if xc.ndim == 2 else max(1, _BLOCK_ELEMENTS // count)
-    for lo in range(0, c, step):
-        block = (slice(None), slice(lo, lo + step))
-        gb, xb, sb, ib = g[block], xc[block], s[block], inv[block]
-        gs[block] = gb.sum(axis=axes, keepdims=True)
-        gxc[block] = _channel_dot(gb, xb).reshape(ib.shape)
-        if dx is not None:
-            out = dx[block]
-            np.multiply(xb, -(sb * ib * ib * gxc[block] / count), out=out)
-            out -= sb * gs[block] / count
-            out += gb * sb
-    dx = None if dx is None else Tensor._wrap(dx)
-    if len(needs) == 1:
-        return dx
-    dw = Tensor._wrap((inv * gxc).reshape(c)) if needs[1] else None
-    db = Tensor._wrap(gs.reshape(c)) if needs[2] else None
-    return dx, dw, db
-
-
-def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """sum(a * b) per channel (dim 1) in one pass, without the product's temporary."""
-    n, c = a.shape[:2]
-    return np.einsum("ncm,ncm->c", a.reshape(n, c, -1), b.reshape(n, c, -1))
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -150,6 +101,7 @@ def _batch_norm(
     c = x.shape[1]
     w = None if weight is None else as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
+    check_same_dtype(owner, x, weight=w, bias=b, running_mean=running_mean)
     for what, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", w), ("bias", b)):  # fmt: skip
         if t is not None and t.shape != (c,):
@@ -171,8 +123,7 @@ def _batch_norm(
         )
     mu = x.data.mean(axis=axes, keepdims=True)
     centered = x.data - mu
-    # the sum of squares per channel, with no squared temporary
-    var = _channel_dot(centered, centered).reshape(mu.shape) / count
+    var = (centered * centered).mean(axis=axes, keepdims=True)
     for buf, value in ((running_mean, mu), (running_var, var * (count / (count - 1)))):
         if buf is not None:
             buf.data *= 1 - momentum
@@ -212,6 +163,7 @@ def _layer_norm(
         raise ShapeError(
             f"{owner_name(owner)}: expected input (*, {', '.join(map(str, shape))}), got {x.shape}"
         )
+    check_same_dtype(owner, x, weight=weight, bias=bias)
     dims = tuple(range(x.ndim - k, x.ndim))
     xc = x - mean(x, dims, keepdim=True)
     y = xc * (mean(xc * xc, dims, keepdim=True) + eps) ** -0.5
@@ -269,6 +221,7 @@ def _group_norm(
     """``group_norm`` with errors naming ``owner``; a layer also gives its ``channels``."""
     x = as_tensor(input)
     check_layout(owner, x.shape, ANY_CHANNELS, channels)
+    check_same_dtype(owner, x, weight=weight, bias=bias)
     n, c = x.shape[:2]
     if num_groups <= 0 or c % num_groups:
         raise ValueError(
@@ -315,6 +268,7 @@ def _instance_norm(
         return squeeze(y, 0)
     if x.ndim < 3:
         raise ShapeError(f"{name}: expected input (N, C, *) with spatial dims, got {x.shape}")
+    check_same_dtype(owner, x, weight=weight, bias=bias, running_mean=running_mean)
     c = x.shape[1]
     for what, t in (("running_mean", running_mean), ("running_var", running_var)):
         if t is not None and t.shape != (c,):

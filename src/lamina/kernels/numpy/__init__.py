@@ -4,6 +4,6 @@ Each module registers its kernels (``lamina.kernels.register``) for the ``"numpy
 when imported; ``buffers`` holds the reused large arrays they share.
 """
 
-from lamina.kernels.numpy import buffers, dense
+from lamina.kernels.numpy import buffers, dense, normalization
 
-__all__ = ["buffers", "dense"]
+__all__ = ["buffers", "dense", "normalization"]
