@@ -218,6 +218,7 @@ def _modified(ctx: Function, which: str, t: Tensor) -> None:
 def _kernel_forward(ctx: Function, kernel: Kernel, arrays: list, kwargs: dict) -> Any:
     """Run ``kernel``'s forward (or the reference one when it has none) and mark the node."""
     ctx._kernel = kernel
+    ctx.grad_enabled = grad_mode._grad_enabled  # a kernel's forward may keep less without
     if kernel.forward is None:
         return ctx.forward(*arrays, **kwargs)
     ctx._params = kwargs  # to re-run the reference forward if its backward is needed

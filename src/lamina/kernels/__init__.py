@@ -37,8 +37,9 @@ one mode::
 - ``release(ctx)``, optional, runs when the node is freed (after a backward without
   ``retain_graph``, or by ``Function.release``): e.g. to give a reused buffer back.
 - ``ctx`` is the graph node: ``ctx.arrays`` are the input arrays (checked unmodified),
-  ``ctx.needs_input_grad`` says which want a gradient, and the node's own attributes (set by
-  a forward) are there. Kernels never see Tensors.
+  ``ctx.needs_input_grad`` says which want a gradient (in backward), ``ctx.grad_enabled``
+  whether the forward may be recorded (a forward may save nothing when False), and the
+  node's own attributes (set by a forward) are there. Kernels never see Tensors.
 
 How the dispatch runs: ``Function.apply`` looks the op up in ``active`` (one dict read); if a
 kernel with a forward is found it runs instead of the reference forward, and the node

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.autodiff.tensor import Tensor
-from lamina.ops._im2col import Geometry
 from lamina.ops._shapes import check_layout, ntuple, pool_output_size
+from lamina.ops._windows import Geometry
 from lamina.ops.shape import reshape, unsqueeze
 
 __all__ = ["as_4d", "from_4d", "pool_geometry"]

@@ -1,4 +1,4 @@
-"""Convolutions: conv1d, conv2d and conv_transpose2d as matrix products over an im2col view.
+"""Convolutions: conv1d, conv2d and conv_transpose2d as contractions over a view of windows.
 
 Three Functions are the adjoints of one another and close the set under differentiation, so
 gradients of gradients work:
@@ -7,9 +7,9 @@ gradients of gradients work:
     ConvInputGrad(g, w)   dx = w^T (*) g               (the transposed convolution)
     ConvWeightGrad(x, g)  dw = g (*) x                 (correlation of input and output grads)
 
-Each is bilinear, so each one's backward is a call of the other two. Internally arrays are
-laid out channels first, (C, N, H, W): the matrix product ``w (O, C*kh*kw) @ cols (C*kh*kw,
-N*Ho*Wo)`` then gives (O, N, Ho, Wo) with no copy, returned as an (N, O, Ho, Wo) view.
+Each is bilinear, so each one's backward is a call of the other two. The windows of x are a
+strided view (C, kh, kw, N, Ho, Wo) with no copy (``ops._windows``); the fast path, an im2col
+matrix in a reused buffer and one BLAS product, is the NumPy kernel (``lamina.kernels``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import numpy as np
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError, owner_name
-from lamina.ops._im2col import Geometry, Pads, col2im, im2col
 from lamina.ops._shapes import (
     check_layout,
     conv_output_size,
@@ -29,56 +28,26 @@ from lamina.ops._shapes import (
     ntuple,
     same_padding,
 )
+from lamina.ops._windows import Geometry, Pads, col2im, padded, windows
 from lamina.ops.reduce import sum
 from lamina.ops.shape import reshape, unsqueeze
 
 __all__ = ["Geometry", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
 
-def _grouped(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a (G, m, k) @ b (G, k, n): one BLAS call when G is 1."""
-    return (a[0] @ b[0])[None] if a.shape[0] == 1 else np.matmul(a, b)
+def _split(a: np.ndarray, groups: int, axis: int = 0) -> list[np.ndarray]:
+    return np.split(a, groups, axis=axis) if groups > 1 else [a]
 
 
-def _out_channels_first(g: np.ndarray, groups: int) -> np.ndarray:
-    """g (N, O, Ho, Wo) as (G, O/G, N*Ho*Wo); free when g is already channels first."""
-    o = g.shape[1]
-    return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, -1)
-
-
-def _correlate(
-    x: np.ndarray, w: np.ndarray, geom: Geometry, scratch: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
-    """The convolution as (O, N, Ho, Wo) (channels first) and the im2col matrix it used."""
-    g_, (ho, wo) = geom.groups, geom.out_hw
-    cols = im2col(x, geom, scratch)
-    y = _grouped(w.reshape(g_, w.shape[0] // g_, -1), cols.reshape(g_, -1, cols.shape[1]))
-    return y.reshape(w.shape[0], x.shape[0], ho, wo), cols
-
-
-def _flipped(geom: Geometry) -> Geometry | None:
-    """At stride 1 the transposed convolution is a plain one: g padded by d*(k - 1) - pad,
-    correlated with the kernel flipped in space and in/out channels swapped. That costs one
-    im2col and one matrix product instead of a product 9x larger and a col2im (for 3 x 3).
-    None when the stride is not 1 or the padding is larger than the kernel's span."""
-    if geom.stride != (1, 1):
-        return None
-    pads = tuple(
-        (d * (k - 1) - before, i - o + before)
-        for k, d, (before, _), i, o in zip(
-            geom.kernel, geom.dilation, geom.pads, geom.in_hw, geom.out_hw
-        )
-    )
-    if min(min(p) for p in pads) < 0:
-        return None
-    return Geometry(geom.out_hw, geom.in_hw, geom.kernel, (1, 1), geom.dilation, pads, geom.groups)  # type: ignore[arg-type]
-
-
-def _flip_weight(w: np.ndarray, groups: int) -> np.ndarray:
-    """(O, C/G, kh, kw) -> (C, O/G, kh, kw), each kernel rotated by 180 degrees."""
-    o, cg, kh, kw = w.shape
-    wg = w.reshape(groups, o // groups, cg, kh, kw).transpose(0, 2, 1, 3, 4)[..., ::-1, ::-1]
-    return wg.reshape(groups * cg, o // groups, kh, kw)
+def _correlate(x: np.ndarray, w: np.ndarray, geom: Geometry) -> np.ndarray:
+    """y[n, o, p, q] = sum_c,i,j w[o, c, i, j] * window (p, q) of x_pad[n, c] at (i, j),
+    one tensor contraction per group over the strided view of every window."""
+    view = windows(padded(x, geom), geom, "cols")  # (C, kh, kw, N, Ho, Wo), no copy
+    parts = [
+        np.tensordot(wk, vk, axes=3)  # (O/G, N, Ho, Wo)
+        for wk, vk in zip(_split(w, geom.groups), _split(view, geom.groups))
+    ]
+    return np.concatenate(parts).transpose(1, 0, 2, 3)
 
 
 class Conv(Function):
@@ -89,16 +58,14 @@ class Conv(Function):
 
     def forward(ctx, x, w, *bias, geom):
         ctx.geom = geom
-        y, ctx.cols = _correlate(x, w, geom)
-        if bias:
-            y += bias[0][:, None, None, None]
-        return y.transpose(1, 0, 2, 3)
+        y = _correlate(x, w, geom)
+        return y + bias[0][:, None, None] if bias else y
 
     def backward(ctx, g):
         x, w = ctx.inputs[:2]
         needs, geom = ctx.needs_input_grad, ctx.geom
         dx = ConvInputGrad.apply(g, w, geom=geom) if needs[0] else None
-        dw = ConvWeightGrad.apply(x, g, geom=geom, cols=ctx.cols) if needs[1] else None
+        dw = ConvWeightGrad.apply(x, g, geom=geom) if needs[1] else None
         db = sum(g, (0, 2, 3)) if len(needs) == 3 and needs[2] else None
         return dx, dw, db
 
@@ -109,17 +76,11 @@ class ConvInputGrad(Function):
 
     def forward(ctx, g, w, geom):
         ctx.geom = geom
-        flipped = _flipped(geom)
-        # The flipped route copies an im2col of g as large as O*H*W per kernel offset; col2im
-        # adds C*Ho*Wo per offset (slower per element, about 2x). LeNet's 5x5 conv2 (O*H*W =
-        # 2.6x C*Ho*Wo) measured 7.7 ms flipped, 3.4 ms col2im; a 3x3 same conv the reverse.
-        (h, w_), (ho, wo) = geom.in_hw, geom.out_hw
-        if flipped is not None and g.shape[1] * h * w_ <= 2 * w.shape[1] * geom.groups * ho * wo:
-            y = _correlate(g, _flip_weight(w, geom.groups), flipped, scratch=True)[0]
-            return y.transpose(1, 0, 2, 3)
-        gm = _out_channels_first(g, geom.groups)
-        wm = w.reshape(geom.groups, w.shape[0] // geom.groups, -1)
-        return col2im(_grouped(wm.transpose(0, 2, 1), gm), geom, g.shape[0])
+        parts = [  # cols[c, i, j, n, p, q] = sum_o w[o, c, i, j] * g[n, o, p, q]
+            np.tensordot(wk, gk, axes=([0], [1]))
+            for wk, gk in zip(_split(w, geom.groups), _split(g, geom.groups, 1))
+        ]
+        return col2im(np.concatenate(parts), geom, g.shape[0])
 
     def backward(ctx, h):
         g, w = ctx.inputs
@@ -133,19 +94,16 @@ class ConvWeightGrad(Function):
     """dw[o, c, i, j] = sum_n,p,q g[n, o, p, q] * x_pad[n, c, p*s + i*d, q*s + j*d].
 
     d(x) = ConvInputGrad(g, k), d(g) = Conv(x, k) for an upstream gradient k shaped like w.
-    ``cols`` is the im2col matrix of x when the forward convolution already built it.
     """
 
-    def forward(ctx, x, g, geom, cols=None):
+    def forward(ctx, x, g, geom):
         ctx.geom = geom
-        cols = im2col(x, geom) if cols is None else cols
-        gm = _out_channels_first(g, geom.groups)
-        # dw^T = cols @ g^T rather than dw = g @ cols^T: the same product, but OpenBLAS with
-        # two threads was measured 50x slower on the second form of this long, thin reduction
-        dwt = _grouped(cols.reshape(geom.groups, -1, cols.shape[1]), gm.transpose(0, 2, 1))
-        dw = dwt.transpose(0, 2, 1)
-        kh, kw = geom.kernel
-        return dw.reshape(g.shape[1], -1, kh, kw)
+        view = windows(padded(x, geom), geom, "cols")  # (C, kh, kw, N, Ho, Wo)
+        parts = [
+            np.tensordot(gk, vk, axes=([0, 2, 3], [3, 4, 5]))  # (O/G, C/G, kh, kw)
+            for gk, vk in zip(_split(g, geom.groups, 1), _split(view, geom.groups))
+        ]
+        return np.concatenate(parts)
 
     def backward(ctx, k):
         x, g = ctx.inputs

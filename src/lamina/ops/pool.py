@@ -1,6 +1,6 @@
 """Pooling: max, average, Lp (PyTorch's and the course's L2), adaptive and global average.
 
-Windows are strided views of the padded input (see ``ops._im2col.windows``); 1-d pooling is
+Windows are strided views of the padded input (see ``ops._windows.windows``); 1-d pooling is
 2-d pooling on a height of one (``ops._pooling``). ``WindowSum`` and ``WindowScatter``, a
 mutually adjoint pair, do the work of average and Lp pooling; max pooling, whose gradient
 goes to the argmax of each window, is in ``ops.maxpool`` and exported from here too.
@@ -15,9 +15,9 @@ import numpy as np
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import check_positive_int, owner_name
-from lamina.ops._im2col import Geometry, col2im, padded
 from lamina.ops._pooling import as_4d, from_4d, pool_geometry
 from lamina.ops._shapes import check_layout, ntuple
+from lamina.ops._windows import Geometry, col2im, padded
 from lamina.ops.elementwise import abs, relu, sign, sqrt
 from lamina.ops.linalg import matmul
 from lamina.ops.maxpool import max_pool1d, max_pool2d
@@ -35,7 +35,7 @@ class WindowSum(Function):
 
     def forward(ctx, x, geom):
         ctx.geom = geom
-        xp = padded(x, geom, channels_first=False)
+        xp = padded(x, geom)
         y = None
         for i in range(geom.kernel[0]):
             for j in range(geom.kernel[1]):
