@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from lamina import nn
 from lamina.autodiff.grad_mode import no_grad
+from lamina.autodiff.tensor import Tensor
 from lamina.errors import check_positive_int
 from lamina.nn.module import Module
 from lamina.optim import Adam
 from lamina.optim.lr_scheduler import CosineAnnealingLR
 from lamina.vision.mining import triplet_mining_loss
 
-__all__ = ["embed", "fit_embedding", "make_pairs", "pk_batches"]
+__all__ = ["EmbeddingNet", "embed", "fit_embedding", "make_pairs", "pk_batches"]
+
+
+class EmbeddingNet(Module):
+    """Conv(3x3, same)-ReLU-MaxPool(2) per entry of ``channels``, then Linear-ReLU-Linear.
+
+    e = W2 relu(W1 flatten(features(x)) + b1) + b2, an embedding of ``embedding_dim`` numbers
+    for images (N, in_channels, image_size, image_size); one network for both (or all three)
+    inputs of a pair (triplet): the siamese weights are shared by construction.
+    """
+
+    def __init__(
+        self,
+        in_channels: int = 1,
+        image_size: int = 28,
+        channels: Sequence[int] = (16, 32),
+        hidden: int = 128,
+        embedding_dim: int = 32,
+    ) -> None:
+        super().__init__()
+        check_positive_int("EmbeddingNet", in_channels=in_channels, image_size=image_size,
+                           hidden=hidden, embedding_dim=embedding_dim)  # fmt: skip
+        layers: list[Module] = []
+        c, side = in_channels, image_size
+        for out in channels:
+            layers += [nn.Conv2d(c, out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            c, side = out, side // 2
+        if side < 1:
+            raise ValueError(f"EmbeddingNet: {len(channels)} poolings leave nothing of a "
+                             f"{image_size}-pixel image")  # fmt: skip
+        self.features = nn.Sequential(*layers, nn.Flatten())
+        self.head = nn.Sequential(nn.Linear(c * side * side, hidden), nn.ReLU(),
+                                  nn.Linear(hidden, embedding_dim))  # fmt: skip
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.head(self.features(x))
 
 
 def pk_batches(labels: Any, P: int, K: int, rng: np.random.Generator) -> list[np.ndarray]:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError, check_in
+from lamina.errors import ShapeError, check_in, owner_name
 from lamina.nn.module import Module
 from lamina.ops import relu
 from lamina.ops._loss_args import check_positive
@@ -39,13 +39,20 @@ def contrastive_loss(
     margin : float, default=1.0
     reduction : {"mean", "sum", "none"}
     """
-    check_in("contrastive_loss", "reduction", reduction, ("mean", "sum", "none"))
-    check_positive("contrastive_loss", margin=margin)
+    return _contrastive_loss("contrastive_loss", x1, x2, same, margin, reduction)
+
+
+def _contrastive_loss(
+    owner: object, x1: TensorLike, x2: TensorLike, same: TensorLike, margin: float,
+    reduction: str,
+) -> Tensor:  # fmt: skip
+    check_in(owner, "reduction", reduction, ("mean", "sum", "none"))
+    check_positive(owner, margin=margin)
     a, b = as_tensor(x1), as_tensor(x2)
     y = np.asarray(getattr(same, "data", same))
     if a.ndim != 2 or a.shape != b.shape or y.shape != a.shape[:1]:
         raise ShapeError(
-            f"contrastive_loss: expected x1, x2 (N, D) and same (N,), got {a.shape}, "
+            f"{owner_name(owner)}: expected x1, x2 (N, D) and same (N,), got {a.shape}, "
             f"{b.shape} and {y.shape}"
         )
     y = y.astype(a.dtype)
@@ -66,7 +73,7 @@ class ContrastiveLoss(Module):
         self.margin, self.reduction = margin, reduction
 
     def forward(self, x1: Tensor, x2: Tensor, same: TensorLike) -> Tensor:
-        return contrastive_loss(x1, x2, same, self.margin, self.reduction)
+        return _contrastive_loss(self, x1, x2, same, self.margin, self.reduction)
 
     def extra_repr(self) -> str:
         return f"margin={self.margin}"

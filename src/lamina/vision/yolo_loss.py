@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
-from lamina.errors import ShapeError, check_finite, check_nonnegative, check_positive_int
+from lamina.errors import (
+    ShapeError,
+    check_finite,
+    check_nonnegative,
+    check_positive_int,
+    owner_name,
+)
 from lamina.nn.module import Module
 from lamina.vision.boxes import box_iou
 
@@ -21,15 +27,15 @@ def _cell_boxes(cells: np.ndarray) -> np.ndarray:
     return np.stack([x - w / 2, y - h / 2, x + w / 2, y + h / 2], -1)
 
 
-def _responsible(pred: np.ndarray, target: np.ndarray, S: int) -> tuple[np.ndarray, np.ndarray]:
-    """One-hot (N, S, S, B) of the predictor with the highest IoU per object cell, and IoUs."""
+def _responsible(pred: np.ndarray, target: np.ndarray, S: int) -> np.ndarray:
+    """One-hot (N, S, S, B) of the predictor with the highest IoU per object cell."""
     scale = np.array([1, 1, S, S, 1])
     p = _cell_boxes(pred * scale)  # (N, S, S, B, 4)
     t = _cell_boxes(target[..., :1, :] * scale)  # (N, S, S, 1, 4)
     iou = np.nan_to_num(box_iou(p[..., None, :], t[..., None, :])[..., 0, 0])  # (N, S, S, B)
     best = np.argmax(iou, axis=-1)  # ties: the first predictor, as argmax
     onehot = np.arange(pred.shape[-2]) == best[..., None]
-    return onehot & (target[..., :1, 4] == 1), iou
+    return onehot & (target[..., :1, 4] == 1)
 
 
 def yolo_v1_loss(
@@ -43,12 +49,19 @@ def yolo_v1_loss(
 
     L = lambda_coord * sum_ij 1obj_ij * ((x - x^)**2 + (y - y^)**2
                                         + (sqrt(w) - sqrt(w^))**2 + (sqrt(h) - sqrt(h^))**2)
-        + sum_ij 1obj_ij * (c_ij - IoU_ij)**2 + lambda_noobj * sum_ij 1noobj_ij * c_ij**2
+        + sum_ij 1obj_ij * (c_ij - 1)**2 + lambda_noobj * sum_ij 1noobj_ij * c_ij**2
         + sum_i 1obj_i * sum_k (p_i(k) - p^_i(k))**2,   divided by N.
 
     1obj_ij is 1 for the predictor j of an object's cell i whose box has the highest IoU with
-    the object (the "responsible" one), 1noobj_ij = 1 - 1obj_ij; the confidence's target is
-    that IoU (held constant), as in the paper. sqrt(w) is taken as sqrt(w + 1e-9).
+    the object (the "responsible" one), 1noobj_ij = 1 - 1obj_ij. sqrt(w) is taken as
+    sqrt(w + 1e-9).
+
+    Notes
+    -----
+    The paper sets the responsible confidence's target to that IoU (darknet's "rescore"),
+    a target that moves with the boxes but is held constant in the gradient; the target 1
+    used here (as most re-implementations) keeps the loss a function whose gradient is
+    exactly its derivative, checked by finite differences.
 
     Parameters
     ----------
@@ -63,27 +76,35 @@ def yolo_v1_loss(
     -------
     Tensor, scalar
     """
-    check_positive_int("yolo_v1_loss", B=B)
-    check_nonnegative("yolo_v1_loss", lambda_coord=lambda_coord, lambda_noobj=lambda_noobj)
+    return _yolo_v1_loss("yolo_v1_loss", prediction, target, B, lambda_coord, lambda_noobj)
+
+
+def _yolo_v1_loss(
+    owner: object, prediction: TensorLike, target: TensorLike, B: int, lambda_coord: float,
+    lambda_noobj: float,
+) -> Tensor:  # fmt: skip
+    """``yolo_v1_loss`` with errors naming ``owner`` (the function or the calling module)."""
+    check_positive_int(owner, B=B)
+    check_nonnegative(owner, lambda_coord=lambda_coord, lambda_noobj=lambda_noobj)
     p, t = as_tensor(prediction), np.asarray(getattr(target, "data", target))
     if p.ndim != 4 or p.shape[1] != p.shape[2] or p.shape[3] <= 5 * B or t.shape != p.shape:
         raise ShapeError(
-            f"yolo_v1_loss: expected prediction and target (N, S, S, 5*{B} + C) of one shape, "
-            f"got {p.shape} and {t.shape}"
+            f"{owner_name(owner)}: expected prediction and target (N, S, S, 5*{B} + C) of one "
+            f"shape, got {p.shape} and {t.shape}"
         )
-    check_finite("yolo_v1_loss", p.data, "prediction")
+    check_finite(owner, p.data, "prediction")
     n, S = p.shape[0], p.shape[1]
     boxes = p[..., : 5 * B].reshape(n, S, S, B, 5)
     t = t.astype(p.dtype, copy=False)
     tboxes = t[..., : 5 * B].reshape(n, S, S, B, 5)
-    resp, iou = _responsible(boxes.data, tboxes, S)
+    resp = _responsible(boxes.data, tboxes, S)
     obj = resp.astype(p.dtype)
     x, y, w, h, c = (boxes[..., k] for k in range(5))
     tx, ty, tw, th = (tboxes[..., k] for k in range(4))
     coord = (x - tx) ** 2 + (y - ty) ** 2
     coord = coord + ((w + EPS).sqrt() - np.sqrt(tw + EPS)) ** 2
     coord = coord + ((h + EPS).sqrt() - np.sqrt(th + EPS)) ** 2
-    conf_obj = (c - iou.astype(p.dtype)) ** 2
+    conf_obj = (c - 1) ** 2
     cell_obj = t[..., 4:5]  # (N, S, S, 1): the cell holds an object
     classes = ((p[..., 5 * B :] - t[..., 5 * B :]) ** 2) * cell_obj
     total = (lambda_coord * coord * obj).sum() + (conf_obj * obj).sum()
@@ -108,7 +129,8 @@ class YOLOv1Loss(Module):
         self.B, self.lambda_coord, self.lambda_noobj = B, lambda_coord, lambda_noobj
 
     def forward(self, prediction: Tensor, target: TensorLike) -> Tensor:
-        return yolo_v1_loss(prediction, target, self.B, self.lambda_coord, self.lambda_noobj)
+        return _yolo_v1_loss(self, prediction, target, self.B, self.lambda_coord,
+                             self.lambda_noobj)  # fmt: skip
 
     def extra_repr(self) -> str:
         return f"B={self.B}, lambda_coord={self.lambda_coord}, lambda_noobj={self.lambda_noobj}"
