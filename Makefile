@@ -9,6 +9,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Data sets that ship only inside a source archive: fetched once here, by pip, never at run
+# time (lamina.datasets.load_vader_sentiment reads the archive from this folder).
+LAMINA_DATA := $(VENV)/share/lamina-data
+VADER := $(LAMINA_DATA)/vaderSentiment-3.3.2.tar.gz
+
+$(VADER): | $(BIN)/python
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: vaderSentiment==3.3.2 -d $(LAMINA_DATA)
+
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[progress,plot,data,images]"
 	touch $@
@@ -17,26 +25,26 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[progress,plot,data,images,safetensors,onnx,test,mpi]"
 	touch $@
 
-demo: $(VENV)/.demo-installed
+demo: $(VENV)/.demo-installed $(VADER)
 	$(BIN)/lamina train
 
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed $(VADER)
 	$(BIN)/ruff check src tests benchmarks examples scripts
 	$(BIN)/ruff format --check src tests benchmarks examples scripts
 	$(BIN)/lint-imports
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
 
-test-fast: $(VENV)/.test-installed
+test-fast: $(VENV)/.test-installed $(VADER)
 	$(BIN)/ruff check src tests benchmarks examples scripts
 	$(BIN)/ruff format --check src tests benchmarks examples scripts
 	$(BIN)/lint-imports
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -m "not slow"
 
-bench: $(VENV)/.test-installed
-	for b in mlp lenet resblock charlstm word2vec; do $(BIN)/python benchmarks/$$b.py; done
+bench: $(VENV)/.test-installed $(VADER)
+	for b in mlp lenet resblock charlstm word2vec resnet18; do $(BIN)/python benchmarks/$$b.py; done
 
 # every recipe's full default run, checked against README's recipe table (minutes; not in CI)
-recipes: $(VENV)/.demo-installed
+recipes: $(VENV)/.demo-installed $(VADER)
 	$(BIN)/python scripts/check_recipes.py
 
 clean:

@@ -28,8 +28,8 @@ __all__ = ["RUN_KEYS", "RecipeError", "check_recipe", "merge", "read_recipe_file
 MAX_SEED = 2**32 - 1
 MAX_COUNT = 10**9
 TASKS = ("classification", "regression", "language_model")
-SOURCES = ("mnist-sample", "digits", "spirals", "python-docs")
-NETWORKS = ("MLP", "LeNet5", "CharRNN", "SmallCNN")
+SOURCES = ("mnist-sample", "digits", "spirals", "python-docs", "vader-movies")
+NETWORKS = ("MLP", "LeNet5", "CharRNN", "SmallCNN", "ResNetCifar", "MobileNetV1", "CharCNN")
 SCHEDULES = ("cosine", "constant", "step", "exponential")
 RUN_KEYS = ("recipe", "run_id", "lamina")  # a run's config.json adds these; a recipe ignores them
 
@@ -115,6 +115,9 @@ NETWORK_ARGS: dict[str, dict[str, Check]] = {
                 "cell": _choice(("rnn", "lstm", "gru"))},
     "SmallCNN": {"channels": _list_of(_int(1, 1024), "channel counts"), "hidden": _int(1),
                  "dropout": _num(0, 1, hi_open=True)},
+    "ResNetCifar": {"depth": _int(8, 1000)},
+    "MobileNetV1": {"width_mult": _num(1 / 32, 4)},
+    "CharCNN": {"features": _int(1, 4096), "hidden": _int(1), "dropout": _num(0, 1, hi_open=True)},
 }  # fmt: skip
 SCHEDULE: dict[str, Check] = {
     "name": _choice(SCHEDULES),

@@ -27,7 +27,7 @@ from lamina.data import (
     StandardScaler,
     train_test_split,
 )
-from lamina.models import MLP, CharRNN, LeNet5
+from lamina.models import MLP, CharRNN, LeNet5, char_cnn, encode_chars, mobilenet_v1, resnet_cifar
 from lamina.nn.module import Module
 from lamina.training.registry import LOSSES, METRICS
 
@@ -89,11 +89,31 @@ def _pydocs(seed: int, chars: int = 300_000, seq_len: int = 64) -> Data:
                 {"vocab": "".join(vocab), "input_shape": (seq_len,)})  # fmt: skip
 
 
+def vader_movie_split(seed: int) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+    """The 10,568 VADER movie sentences rated non-zero, their labels (rating > 0) and the
+    train, validation and test indices of ``charcnn-sentiment`` (20% test, then 10% of the
+    rest for validation, stratified); a baseline on the same split reuses them."""
+    texts, y, _ = datasets.load_vader_sentiment("movies")
+    idx = np.arange(len(texts))
+    train, test = train_test_split(idx, test_size=0.2, seed=seed, stratify=y)
+    train, val = train_test_split(train, test_size=0.1, seed=seed, stratify=y[train])
+    return texts, y, [train, val, test]
+
+
+def _vader_movies(seed: int, length: int = 192) -> Data:
+    """The VADER movie sentences as (N, 192) character codes (``encode_chars``)."""
+    texts, y, parts = vader_movie_split(seed)
+    x = encode_chars(texts, length=length)
+    train, val, test = ((x[i], y[i]) for i in parts)
+    return Data(train, val, test, {"classes": ["negative", "positive"], "input_shape": (length,)})
+
+
 SOURCES: dict[str, tuple[Callable[[int], Data], str, tuple[int, ...]]] = {
     "mnist-sample": (_mnist, "classification", (1, 28, 28)),
     "digits": (_digits, "classification", (64,)),
     "spirals": (_spirals, "classification", (2,)),
     "python-docs": (_pydocs, "language_model", (64,)),
+    "vader-movies": (_vader_movies, "classification", (192,)),
 }  # loader, task, input shape (runs saved before extra held "input_shape" need the last)
 KINDS = {"classification": "classifier", "regression": "regressor",
          "language_model": "language_model"}  # fmt: skip
@@ -129,6 +149,12 @@ def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
         return LeNet5(_outputs(extra), in_channels=shape[0], **args)
     if network == "CharRNN":
         return CharRNN(len(extra["vocab"]), **args)
+    if network == "ResNetCifar":
+        return resnet_cifar(args.pop("depth", 20), _outputs(extra), shape[0])
+    if network == "MobileNetV1":
+        return mobilenet_v1(_outputs(extra), shape[0], **args)
+    if network == "CharCNN":
+        return char_cnn(_outputs(extra), length=shape[0], **args)
     return _small_cnn(args, extra)
 
 

@@ -16,6 +16,7 @@ from lamina.datasets.bundled import (
     load_mnist_sample,
     load_wine,
 )
+from lamina.datasets.sentiment import SENTIMENT_SETS, load_vader_sentiment
 from lamina.datasets.synthetic import (
     ADDITION_VOCAB,
     make_addition_task,
@@ -29,6 +30,7 @@ from lamina.datasets.text import TEXT_CORPORA, load_text
 
 __all__ = [
     "ADDITION_VOCAB",
+    "SENTIMENT_SETS",
     "TEXT_CORPORA",
     "load_breast_cancer",
     "load_diabetes",
@@ -36,6 +38,7 @@ __all__ = [
     "load_iris",
     "load_mnist_sample",
     "load_text",
+    "load_vader_sentiment",
     "load_wine",
     "make_addition_task",
     "make_blobs",
