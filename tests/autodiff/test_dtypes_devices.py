@@ -119,3 +119,24 @@ def test_module_to_moves_nothing_and_converts_dtype() -> None:
         model.to("cuda")
     with pytest.raises(RuntimeError, match=r"Sequential.cuda: device 'cuda' is not available"):
         model.cuda()
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda: L.nn.BatchNorm1d(3), (4, 3)),
+        (lambda: L.nn.BatchNorm2d(3), (2, 3, 4, 4)),
+        (lambda: L.nn.LayerNorm(3), (4, 3)),
+        (lambda: L.nn.GroupNorm(1, 3), (2, 3, 4)),
+        (lambda: L.nn.InstanceNorm2d(3, affine=True), (2, 3, 4, 4)),
+        (lambda: L.nn.Linear(3, 2), (4, 3)),
+        (lambda: L.nn.Conv1d(3, 2, 1), (2, 3, 5)),
+    ],
+    ids=["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d", "Linear",
+         "Conv1d"],
+)  # fmt: skip
+def test_every_layer_refuses_an_input_of_another_dtype_than_its_parameters(make, shape) -> None:
+    layer = make()  # float32 parameters, as PyTorch's, which refuse mixed dtypes too
+    with pytest.raises(TypeError, match=r"must share a dtype|dtype float32 differs"):
+        layer(L.tensor(np.ones(shape)))  # float64
+    assert layer.double()(L.tensor(np.ones(shape))).dtype == np.float64

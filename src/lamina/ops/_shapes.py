@@ -123,6 +123,20 @@ def resolve_reshape(owner: str, shape: tuple[int, ...], target: tuple[int, ...])
 # ---------------------------------------------------------------- convolution and pooling
 
 
+def check_same_dtype(owner: Any, x: Any, **params: Any) -> None:
+    """Raise TypeError unless every given parameter (None is skipped) has ``x``'s dtype.
+
+    PyTorch's CPU kernels refuse mixed dtypes ("all inputs must share same datatype"); lamina
+    refuses them in every layer alike rather than promoting silently in some.
+    """
+    for what, p in params.items():
+        if p is not None and getattr(p, "dtype", x.dtype) != x.dtype:
+            raise TypeError(
+                f"{owner_name(owner)}: input and {what} must share a dtype, got {x.dtype} and "
+                f"{p.dtype}"
+            )
+
+
 def check_layout(
     owner: Any,
     shape: tuple[int, ...],
