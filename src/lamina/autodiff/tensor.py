@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Union
@@ -243,18 +244,18 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         return bool(self.data)
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
     def __repr__(self) -> str:
@@ -356,10 +357,10 @@ class Tensor:
     def __ipow__(self, other: TensorLike) -> Tensor:
         return _ops().inplace.pow_(self, other)
 
-    def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+    def add_(self, other: TensorLike, *, alpha: builtins.float = 1) -> Tensor:
         return _ops().inplace.add_(self, other, alpha)
 
-    def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+    def sub_(self, other: TensorLike, *, alpha: builtins.float = 1) -> Tensor:
         return _ops().inplace.sub_(self, other, alpha)
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -371,7 +372,9 @@ class Tensor:
     def pow_(self, exponent: TensorLike) -> Tensor:
         return _ops().inplace.pow_(self, exponent)
 
-    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+    def clamp_(
+        self, min: builtins.float | None = None, max: builtins.float | None = None
+    ) -> Tensor:
         return _ops().inplace.clamp_(self, min, max)
 
     clip_ = clamp_
@@ -379,7 +382,7 @@ class Tensor:
     def masked_fill_(self, mask: TensorLike, value: TensorLike) -> Tensor:
         return _ops().inplace.masked_fill_(self, mask, value)
 
-    def copy_(self, src: TensorLike, non_blocking: bool = False) -> Tensor:
+    def copy_(self, src: TensorLike, non_blocking: builtins.bool = False) -> Tensor:
         return _ops().inplace.copy_(self, src)
 
     def fill_(self, value: TensorLike) -> Tensor:
@@ -388,10 +391,14 @@ class Tensor:
     def zero_(self) -> Tensor:
         return _ops().inplace.zero_(self)
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    def uniform_(
+        self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None
+    ) -> Tensor:
         return _ops().inplace.uniform_(self, a, b, generator=generator)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    def normal_(
+        self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None
+    ) -> Tensor:
         return _ops().inplace.normal_(self, mean, std, generator=generator)
 
     # ----------------------------------------------------------------- methods
@@ -423,7 +430,7 @@ class Tensor:
     def relu(self) -> Tensor:
         return _ops().relu(self)
 
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+    def clip(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:
         return _ops().clip(self, min, max)
 
     clamp = clip
@@ -440,41 +447,53 @@ class Tensor:
     def minimum(self, other: TensorLike) -> Tensor:
         return _ops().minimum(self, other)
 
-    def sum(self, dim: Any = None, keepdim: bool = False, **numpy_names: Any) -> Tensor:
+    def sum(self, dim: Any = None, keepdim: builtins.bool = False, **numpy_names: Any) -> Tensor:
         return _ops().sum(self, dim, keepdim, **numpy_names)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, **numpy_names: Any) -> Tensor:
+    def mean(self, dim: Any = None, keepdim: builtins.bool = False, **numpy_names: Any) -> Tensor:
         return _ops().mean(self, dim, keepdim, **numpy_names)
 
-    def max(self, dim: Any = None, keepdim: bool = False, **numpy_names: Any) -> Any:
+    def max(self, dim: Any = None, keepdim: builtins.bool = False, **numpy_names: Any) -> Any:
         return _ops().max(self, dim, keepdim, **numpy_names)
 
-    def min(self, dim: Any = None, keepdim: bool = False, **numpy_names: Any) -> Any:
+    def min(self, dim: Any = None, keepdim: builtins.bool = False, **numpy_names: Any) -> Any:
         return _ops().min(self, dim, keepdim, **numpy_names)
 
     def var(
-        self, dim: Any = None, *, correction: int = 1, keepdim: bool = False, **kw: Any
+        self,
+        dim: Any = None,
+        *,
+        correction: builtins.int = 1,
+        keepdim: builtins.bool = False,
+        **kw: Any,
     ) -> Tensor:
         return _ops().var(self, dim, correction=correction, keepdim=keepdim, **kw)
 
     def std(
-        self, dim: Any = None, *, correction: int = 1, keepdim: bool = False, **kw: Any
+        self,
+        dim: Any = None,
+        *,
+        correction: builtins.int = 1,
+        keepdim: builtins.bool = False,
+        **kw: Any,
     ) -> Tensor:
         return _ops().std(self, dim, correction=correction, keepdim=keepdim, **kw)
 
-    def logsumexp(self, dim: Any = None, keepdim: bool = False, **numpy_names: Any) -> Tensor:
+    def logsumexp(
+        self, dim: Any = None, keepdim: builtins.bool = False, **numpy_names: Any
+    ) -> Tensor:
         return _ops().logsumexp(self, dim, keepdim, **numpy_names)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _ops().argmax(self, dim, keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _ops().argmin(self, dim, keepdim)
 
-    def softmax(self, dim: int = -1) -> Tensor:
+    def softmax(self, dim: builtins.int = -1) -> Tensor:
         return _ops().softmax(self, dim)
 
-    def log_softmax(self, dim: int = -1) -> Tensor:
+    def log_softmax(self, dim: builtins.int = -1) -> Tensor:
         return _ops().log_softmax(self, dim)
 
     def reshape(self, *shape: Any) -> Tensor:
@@ -485,7 +504,7 @@ class Tensor:
     def view_as(self, other: Tensor) -> Tensor:
         return _ops().reshape(self, other.shape)
 
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
+    def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
         return _ops().transpose(self, dim0, dim1)
 
     def permute(self, *dims: Any) -> Tensor:
@@ -494,10 +513,10 @@ class Tensor:
     def squeeze(self, dim: Any = None) -> Tensor:
         return _ops().squeeze(self, dim)
 
-    def unsqueeze(self, dim: int) -> Tensor:
+    def unsqueeze(self, dim: builtins.int) -> Tensor:
         return _ops().unsqueeze(self, dim)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
         return _ops().flatten(self, start_dim, end_dim)
 
     def expand(self, *shape: Any) -> Tensor:
@@ -506,10 +525,10 @@ class Tensor:
     def expand_as(self, other: Tensor) -> Tensor:
         return _ops().expand(self, other.shape)
 
-    def gather(self, dim: int, index: TensorLike) -> Tensor:
+    def gather(self, dim: builtins.int, index: TensorLike) -> Tensor:
         return _ops().gather(self, dim, index)
 
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _ops().split(self, split_size_or_sections, dim)
 
     # ------ everyday methods (PyTorch names)
@@ -552,7 +571,7 @@ class Tensor:
     def new_empty(self, *size: Any, **kw: Any) -> Tensor:
         return _ops().new_empty(self, *size, **kw)
 
-    def new_full(self, size: Any, fill_value: float, **kw: Any) -> Tensor:
+    def new_full(self, size: Any, fill_value: builtins.float, **kw: Any) -> Tensor:
         return _ops().new_full(self, size, fill_value, **kw)
 
     def new_tensor(self, data: Any, **kw: Any) -> Tensor:
@@ -564,13 +583,13 @@ class Tensor:
     def cos(self) -> Tensor:
         return _ops().cos(self)
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         return _ops().linalg.norm(self, p, dim, keepdim)
 
-    def tril(self, diagonal: int = 0) -> Tensor:
+    def tril(self, diagonal: builtins.int = 0) -> Tensor:
         return _ops().tril(self, diagonal)
 
-    def triu(self, diagonal: int = 0) -> Tensor:
+    def triu(self, diagonal: builtins.int = 0) -> Tensor:
         return _ops().triu(self, diagonal)
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
@@ -579,7 +598,7 @@ class Tensor:
     def repeat(self, *sizes: Any) -> Tensor:
         return _ops().repeat(self, *sizes)
 
-    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+    def narrow(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
         return _ops().narrow(self, dim, start, length)
 
     def t(self) -> Tensor:
@@ -588,16 +607,32 @@ class Tensor:
     def masked_fill(self, mask: TensorLike, value: Any) -> Tensor:
         return _ops().masked_fill(self, mask, value)
 
-    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    def topk(
+        self,
+        k: builtins.int,
+        dim: builtins.int = -1,
+        largest: builtins.bool = True,
+        sorted: builtins.bool = True,
+    ) -> Any:
         return _ops().topk(self, k, dim, largest, sorted)
 
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    def sort(
+        self,
+        dim: builtins.int = -1,
+        descending: builtins.bool = False,
+        stable: builtins.bool = False,
+    ) -> Any:
         return _ops().sort(self, dim, descending, stable=stable)
 
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    def argsort(
+        self,
+        dim: builtins.int = -1,
+        descending: builtins.bool = False,
+        stable: builtins.bool = False,
+    ) -> Tensor:
         return _ops().argsort(self, dim, descending, stable=stable)
 
-    def cumsum(self, dim: int, dtype: Any = None) -> Tensor:
+    def cumsum(self, dim: builtins.int, dtype: Any = None) -> Tensor:
         return _ops().cumsum(self, dim, dtype=dtype)
 
     def __format__(self, spec: str) -> str:
@@ -608,7 +643,7 @@ class Tensor:
             raise TypeError(f"unsupported format string {spec!r} for a tensor of {self.shape}")
         return str(self)
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         """An integer one-element tensor as an index (``range(n)``, ``xs[i]``), as in PyTorch."""
         if self.data.size != 1 or self.dtype.kind not in "iub":
             raise TypeError(
