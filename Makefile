@@ -18,11 +18,11 @@ $(VADER): | $(BIN)/python
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: vaderSentiment==3.3.2 -d $(LAMINA_DATA)
 
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[progress,plot,data,images]"
+	$(BIN)/pip install --quiet -e ".[progress,plot,data,images,fast]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[progress,plot,data,images,safetensors,onnx,test,mpi]"
+	$(BIN)/pip install --quiet -e ".[progress,plot,data,images,safetensors,onnx,test,mpi,fast]"
 	touch $@
 
 demo: $(VENV)/.demo-installed $(VADER)
