@@ -7,6 +7,7 @@ listing it in its own module and nowhere else. ``functional`` (imported as ``F``
 
 from lamina.nn import (
     activation,
+    attention,
     container,
     conv,
     dropout,
@@ -22,13 +23,16 @@ from lamina.nn import (
     padding,
     parameter,
     pool,
+    positional,
     pyramidal,
     recurrent,
     rnn_cells,
+    transformer,
     upsample,
     utils,
 )
 from lamina.nn.activation import *  # noqa: F403
+from lamina.nn.attention import *  # noqa: F403
 from lamina.nn.container import *  # noqa: F403
 from lamina.nn.conv import *  # noqa: F403
 from lamina.nn.dropout import *  # noqa: F403
@@ -42,14 +46,17 @@ from lamina.nn.packing import *  # noqa: F403
 from lamina.nn.padding import *  # noqa: F403
 from lamina.nn.parameter import *  # noqa: F403
 from lamina.nn.pool import *  # noqa: F403
+from lamina.nn.positional import *  # noqa: F403
 from lamina.nn.pyramidal import *  # noqa: F403
 from lamina.nn.recurrent import *  # noqa: F403
 from lamina.nn.rnn_cells import *  # noqa: F403
+from lamina.nn.transformer import *  # noqa: F403
 from lamina.nn.upsample import *  # noqa: F403
 
 _LAYER_MODULES = (
     activation, container, conv, dropout, embedding, linear, loss, module, norm,
     packing, padding, parameter, pool, pyramidal, recurrent, rnn_cells, model_summary, upsample,
+    attention, positional, transformer,
 )  # fmt: skip
 _NAMESPACES = (functional, init, utils)
 __all__ = sorted(

@@ -8,13 +8,15 @@ with PyTorch's in-place rules (``lamina.ops.inplace``).
 from __future__ import annotations
 
 from lamina.autodiff.tensor import Tensor
+from lamina.errors import check_in
 from lamina.nn.module import Module
 from lamina.ops import activation as A
 from lamina.ops import elementwise as E
 from lamina.ops.clipped import _hardtanh, check_hardtanh_bounds
+from lamina.ops.gaussian import gelu
 
 __all__ = [
-    "ELU", "Hardtanh", "LeakyReLU", "LogSoftmax", "ReLU", "ReLU6", "Sigmoid", "Softmax",
+    "ELU", "GELU", "Hardtanh", "LeakyReLU", "LogSoftmax", "ReLU", "ReLU6", "Sigmoid", "Softmax",
     "Softplus", "Tanh",
 ]  # fmt: skip
 
@@ -137,6 +139,27 @@ class ELU(Module):
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + _inplace(self)
+
+
+class GELU(Module):
+    """y = x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))), Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    approximate : {"none", "tanh"}, default="none"
+        "tanh": y = 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3))).
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        check_in("GELU", "approximate", approximate, ("none", "tanh"))
+        self.approximate = approximate
+
+    def forward(self, x: Tensor) -> Tensor:
+        return gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
 
 
 class Softplus(Module):

@@ -8,8 +8,10 @@ in ``F`` once it is in its module's ``__all__``), plus ``sigmoid``, ``tanh`` and
 from lamina.ops import (
     activation,
     affine,
+    attention,
     clipped,
     conv,
+    gaussian,
     lookup,
     loss,
     loss_pointwise,
@@ -20,10 +22,12 @@ from lamina.ops import (
 )
 from lamina.ops.activation import *  # noqa: F403
 from lamina.ops.affine import *  # noqa: F403
+from lamina.ops.attention import *  # noqa: F403
 from lamina.ops.clipped import *  # noqa: F403
 from lamina.ops.conv import *  # noqa: F403
 from lamina.ops.elementwise import sigmoid as sigmoid
 from lamina.ops.elementwise import tanh as tanh
+from lamina.ops.gaussian import *  # noqa: F403
 from lamina.ops.lookup import *  # noqa: F403
 from lamina.ops.loss import *  # noqa: F403
 from lamina.ops.loss_pointwise import *  # noqa: F403
@@ -35,6 +39,6 @@ from lamina.ops.shape import pad as pad
 
 _MODULES = (
     activation, affine, clipped, conv, lookup, loss, loss_pointwise, normalization, pool,
-    regularize, resample,
+    regularize, resample, attention, gaussian,
 )  # fmt: skip
 __all__ = sorted({name for m in _MODULES for name in m.__all__} | {"pad", "sigmoid", "tanh"})

@@ -9,12 +9,14 @@ its functions, so ``lamina.ops.<name>`` is always the function.)
 from lamina.ops import (
     activation,
     affine,
+    attention,
     clipped,
     compare,
     contract,
     conv,
     creation,
     elementwise,
+    gaussian,
     index,
     inplace,
     layout,
@@ -36,12 +38,14 @@ from lamina.ops import (
 )
 from lamina.ops.activation import *  # noqa: F403
 from lamina.ops.affine import *  # noqa: F403
+from lamina.ops.attention import *  # noqa: F403
 from lamina.ops.clipped import *  # noqa: F403
 from lamina.ops.compare import *  # noqa: F403
 from lamina.ops.contract import *  # noqa: F403
 from lamina.ops.conv import *  # noqa: F403
 from lamina.ops.creation import *  # noqa: F403
 from lamina.ops.elementwise import *  # noqa: F403
+from lamina.ops.gaussian import *  # noqa: F403
 from lamina.ops.index import *  # noqa: F403
 from lamina.ops.inplace import *  # noqa: F403
 from lamina.ops.layout import *  # noqa: F403
@@ -65,6 +69,6 @@ _MODULES = (
     activation, affine, clipped, compare, contract, conv, creation, elementwise, index, inplace,
     layout,
     linalg, loss, loss_pointwise, lookup, mask, normalization, pool, random, reduce, regularize,
-    resample, rnn, shape, sorting, trig,
+    resample, rnn, shape, sorting, trig, attention, gaussian,
 )  # fmt: skip
 __all__ = sorted({name for module in _MODULES for name in module.__all__} | {"inplace"})
