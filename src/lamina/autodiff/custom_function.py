@@ -41,6 +41,9 @@ class Function(_Op):
     """A custom operation: static ``forward(ctx, ...)`` and ``backward(ctx, ...)``."""
 
     custom = True
+    _non_differentiable: set[int]  # ids of the outputs forward marked
+    _arg_is_tensor: tuple[bool, ...]  # per argument of forward: a Tensor or not
+    _out_is_tensor: tuple[bool, ...]  # per output of forward: a Tensor or not
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -121,7 +121,8 @@ def result_type(*operands: Any) -> np.dtype:
         dt = np.dtype(x.dtype) if r else _scalar_dtype(x)
         if r == 0 and hasattr(x, "__len__"):  # a list: treated like a tensor with dims
             r = 2
-        best[r] = dt if best[r] is None else promote_types(best[r], dt)
+        prev = best[r]
+        best[r] = dt if prev is None else promote_types(prev, dt)
     return _combine(best[2], _combine(best[1], best[0]))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = [
     "default_dtype",
@@ -20,7 +21,7 @@ __all__ = [
 ]
 
 _grad_enabled = True
-_default_dtype = np.dtype(np.float32)
+_default_dtype: np.dtype = np.dtype(np.float32)
 
 
 def is_grad_enabled() -> bool:
@@ -74,7 +75,7 @@ def get_default_dtype() -> np.dtype:
     return _default_dtype
 
 
-def set_default_dtype(dtype: object) -> None:
+def set_default_dtype(dtype: DTypeLike) -> None:
     """Set the default float dtype (``lamina.float32`` or ``lamina.float64``)."""
     global _default_dtype
     dt = np.dtype(dtype)
@@ -84,7 +85,7 @@ def set_default_dtype(dtype: object) -> None:
 
 
 @contextlib.contextmanager
-def default_dtype(dtype: object) -> Iterator[None]:
+def default_dtype(dtype: DTypeLike) -> Iterator[None]:
     """Use ``dtype`` as the default float dtype inside the block."""
     previous = _default_dtype
     set_default_dtype(dtype)

@@ -315,16 +315,16 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return _ops().abs(self)
 
-    def __lt__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
+    def __lt__(self, other: TensorLike) -> Tensor:
         return _ops().lt(self, other)
 
-    def __le__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
+    def __le__(self, other: TensorLike) -> Tensor:
         return _ops().le(self, other)
 
-    def __gt__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
+    def __gt__(self, other: TensorLike) -> Tensor:
         return _ops().gt(self, other)
 
-    def __ge__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
+    def __ge__(self, other: TensorLike) -> Tensor:
         return _ops().ge(self, other)
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
