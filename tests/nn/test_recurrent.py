@@ -1,7 +1,8 @@
 """Recurrent layers beyond the contract: variable lengths against PyTorch's packed sequences,
-truncated BPTT, the pyramidal stack, the fused LSTM, gradient checks, long sequences, dropout
-between layers, Embedding's padding row and the parameter counts. (The fused op lstm_scan
-itself has op records in tests/specs/ops_misc.py: PyTorch parity and finite differences.)"""
+truncated BPTT, the pyramidal stack, the LSTM's kernel against its reference, gradient checks,
+long sequences, dropout between layers, Embedding's padding row and the parameter counts. (The
+op lstm_scan itself has op records in tests/specs/ops_misc.py: PyTorch parity and finite
+differences.) LSTM cases run under the "numpy" kernel mode and the "reference" one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 import torch
 
 import lamina as L
+from lamina import kernels
 from lamina.autodiff.gradcheck import gradcheck, gradgradcheck
 from lamina.errors import ShapeError
 from lamina.nn.embedding import Embedding
@@ -23,12 +25,12 @@ from lamina.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
 TIGHT = {"rtol": 1e-9, "atol": 1e-11}
 
 
-def twins(kind: str, *args: Any, fused: bool = True, **kw: Any) -> tuple[Any, Any]:
+def twins(kind: str, *args: Any, **kw: Any) -> tuple[Any, Any]:
     """A lamina layer in float64 with the weights of a freshly seeded PyTorch twin."""
     torch.manual_seed(0)
     tcls = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU, "RNN": torch.nn.RNN}[kind]
     tm = tcls(*args, **kw).double()
-    lm = {"LSTM": lambda: LSTM(*args, fused=fused, **kw), "GRU": lambda: GRU(*args, **kw)}.get(
+    lm = {"LSTM": lambda: LSTM(*args, **kw), "GRU": lambda: GRU(*args, **kw)}.get(
         kind, lambda: RNN(*args, **kw)
     )()
     lm.to(np.float64).load_state_dict({k: v.detach().numpy() for k, v in tm.state_dict().items()})
@@ -54,21 +56,21 @@ def assert_same_grads(lm: Any, tm: Any, lx: Any, tx: Any) -> None:
 
 
 CASES = [
-    ("LSTM", {"fused": True}),
-    ("LSTM", {"fused": False}),
+    ("LSTM", {"mode": "numpy"}),
+    ("LSTM", {"mode": "reference"}),
     ("GRU", {}),
     ("RNN", {"nonlinearity": "relu"}),
 ]
 
 
 @pytest.mark.parametrize("batch_first", [False, True], ids=["time_major", "batch_first"])
-@pytest.mark.parametrize(("kind", "extra"), CASES, ids=["lstm_fused", "lstm", "gru", "rnn"])
+@pytest.mark.parametrize(("kind", "extra"), CASES, ids=["lstm", "lstm_reference", "gru", "rnn"])
 def test_lengths_match_torch_packed_sequences(kind: str, extra: dict, batch_first: bool) -> None:
     extra = dict(extra)  # a copy: the parametrize dict is shared by both batch_first cases
-    fused = extra.pop("fused", True) if kind == "LSTM" else True
+    kernels.use(extra.pop("mode", "numpy"))  # restored after the test (tests/conftest.py)
     kw = dict(num_layers=2, bidirectional=True, batch_first=batch_first, **extra)
-    lm, tm = twins(kind, 3, 5, fused=fused, **kw)
-    assert (lm.fused, lm.batch_first) == (kind == "LSTM" and fused, batch_first)  # as named
+    lm, tm = twins(kind, 3, 5, **kw)
+    assert lm.batch_first == batch_first  # as named
     steps, lengths = 6, [6, 2, 4, 1]
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4, steps, 3) if batch_first else (steps, 4, 3))
@@ -115,9 +117,12 @@ def torch_chunked(tm: Any, tx: Any, k: int) -> tuple[Any, Any]:
     return torch.cat(outs), state
 
 
-@pytest.mark.parametrize(("kind", "fused"), [("LSTM", True), ("LSTM", False), ("GRU", True)])
-def test_truncated_bptt_matches_torch_detaching_the_carried_state(kind: str, fused: bool) -> None:
-    lm, tm = twins(kind, 3, 4, fused=fused)
+@pytest.mark.parametrize(
+    ("kind", "mode"), [("LSTM", "numpy"), ("LSTM", "reference"), ("GRU", "numpy")]
+)
+def test_truncated_bptt_matches_torch_detaching_the_carried_state(kind: str, mode: str) -> None:
+    kernels.use(mode)
+    lm, tm = twins(kind, 3, 4)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((10, 2, 3))
     lx, tx = L.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
@@ -132,9 +137,10 @@ def test_truncated_bptt_matches_torch_detaching_the_carried_state(kind: str, fus
     assert_same_grads(lm, tm, lx, tx)
 
 
-@pytest.mark.parametrize("fused", [True, False], ids=["fused", "composed"])
-def test_truncated_bptt_stops_gradients_at_the_cut(fused: bool) -> None:
-    lm = LSTM(3, 4, fused=fused, rng=np.random.default_rng(0)).to(np.float64)
+@pytest.mark.parametrize("mode", ["numpy", "reference"])
+def test_truncated_bptt_stops_gradients_at_the_cut(mode: str) -> None:
+    kernels.use(mode)
+    lm = LSTM(3, 4, rng=np.random.default_rng(0)).to(np.float64)
     x = L.tensor(np.random.default_rng(1).standard_normal((9, 2, 3)), requires_grad=True)
     out, _ = lm(x, truncate=3)
     out[-1].sum().backward()  # a loss on the last step only
@@ -203,20 +209,21 @@ def test_cell_gradients_and_second_derivatives_match_finite_differences(make, n_
     assert gradcheck(lambda *ps: f(x, *state), list(cell.parameters()))
 
 
-def test_fused_lstm_matches_composed_with_lengths_and_truncation() -> None:
-    fused = LSTM(3, 4, num_layers=2, bidirectional=True, rng=np.random.default_rng(0))
-    composed = LSTM(3, 4, num_layers=2, bidirectional=True, fused=False)
-    fused.to(np.float64)
-    composed.to(np.float64).load_state_dict(fused.state_dict())
+def test_lstm_kernel_matches_the_reference_with_lengths_and_truncation() -> None:
+    lm = LSTM(3, 4, num_layers=2, bidirectional=True, rng=np.random.default_rng(0))
+    lm.to(np.float64)
     rng = np.random.default_rng(1)
     x = rng.standard_normal((7, 3, 3))
     h0 = rng.standard_normal((4, 3, 4))
     results = []
-    for lm in (fused, composed):
+    for mode in ("numpy", "reference"):
+        kernels.use(mode)
+        lm.zero_grad()
         lx, lh = L.tensor(x, requires_grad=True), L.tensor(h0, requires_grad=True)
         out, (h, c) = lm(lx, (lh, L.tensor(h0)), lengths=[7, 4, 2], truncate=3)
         (out.sum() + (h * h).sum() + c.sum()).backward()
         results.append([out, h, c, lx.grad, lh.grad, *(p.grad for p in lm.parameters())])
+    assert len(results[0]) == 5 + len(list(lm.parameters()))
     for a, b in zip(*results):
         np.testing.assert_allclose(a.numpy(), b.numpy(), **TIGHT)
 
@@ -230,21 +237,25 @@ def test_lstm_scan_refuses_mismatched_shapes() -> None:
         L.ops.lstm_scan(x, h, h, w_ih, w_hh, b_ih=L.tensor(np.zeros(12)))
 
 
-def test_fused_lstm_refuses_gradients_of_gradients() -> None:
+def test_lstm_second_derivatives_match_finite_differences_in_the_kernel_mode() -> None:
+    kernels.use("numpy")  # the forward runs the NumPy scan; create_graph, the reference
     lm = LSTM(2, 3, rng=np.random.default_rng(0)).to(np.float64)
-    x = L.tensor(np.ones((4, 1, 2)), requires_grad=True)
-    out, _ = lm(x)
-    with pytest.raises(RuntimeError, match="fused=False"):
-        L.grad(out.sum(), x, create_graph=True)
+    x = L.tensor(np.random.default_rng(1).standard_normal((4, 2, 2)), requires_grad=True)
+    assert gradgradcheck(lambda x: lm(x, lengths=[4, 2])[0], (x,))
 
 
 @pytest.mark.parametrize(
     "make",
-    [lambda: LSTM(2, 3), lambda: LSTM(2, 3, fused=False), lambda: GRU(2, 3)],
-    ids=["lstm_fused", "lstm_composed", "gru"],
+    [
+        ("numpy", lambda: LSTM(2, 3)),
+        ("reference", lambda: LSTM(2, 3)),
+        ("numpy", lambda: GRU(2, 3)),
+    ],
+    ids=["lstm", "lstm_reference", "gru"],
 )
 def test_backward_through_two_thousand_steps_needs_no_recursion(make: Any) -> None:
-    lm = make()
+    kernels.use(make[0])
+    lm = make[1]()
     x = L.tensor(
         np.random.default_rng(0).standard_normal((2000, 1, 2)).astype(np.float32),
         requires_grad=True,

@@ -110,9 +110,9 @@ LAYERS = [
         **SEQ32,
     ),
     spec(
-        "LSTM_composed_2layers_bidirectional",
+        "LSTM_2layers_bidirectional_seq7",
         (
-            lambda: LSTM(4, 6, num_layers=2, bidirectional=True, fused=False),
+            lambda: LSTM(4, 6, num_layers=2, bidirectional=True),
             lambda: torch.nn.LSTM(4, 6, num_layers=2, bidirectional=True),
         ),
         randn(7, 3, 4),

@@ -1,5 +1,5 @@
 """Op records of the remaining exported ops: broadcasting helpers, casts, clamp, comparisons,
-index_add, pairwise_distance, sign, dropout in eval mode, and the fused LSTM scan.
+index_add, pairwise_distance, sign, dropout in eval mode, and the LSTM scan.
 
 lstm_scan's twin is the LSTM recurrence written step by step with PyTorch ops (gates i, f, g,
 o as PyTorch orders them; a masked step keeps the state and outputs zeros).
@@ -135,7 +135,6 @@ OPS: list[OpSpec] = [
         _lstm_shapes(bias=True),
         domain=(-1.0, 1.0),
         extra=_lengths_mask,
-        second_order=False,  # the fused op gives first derivatives only
     ),
     OpSpec(
         "lstm_scan_no_bias",
@@ -144,6 +143,5 @@ OPS: list[OpSpec] = [
         _lstm_shapes(bias=False),
         domain=(-1.0, 1.0),
         extra=_lengths_mask,
-        second_order=False,
     ),
 ]

@@ -23,6 +23,7 @@ def backward(
     retain_graph: bool = False,
     create_graph: bool = False,
     inputs: Sequence[Tensor] | None = None,
+    stop_at_inputs: bool = False,
 ) -> list[Tensor | None] | None:
     """Propagate ``grads`` from ``roots`` back through the graph.
 
@@ -32,14 +33,20 @@ def backward(
     before its producer runs: no recursion, any depth. Ties go to the node recorded last, so
     gradients are summed in the same order in every run (bit-identical results). Saved arrays
     are released afterwards unless ``retain_graph``; with ``create_graph`` the backward ops
-    themselves are recorded.
+    themselves are recorded. With ``stop_at_inputs`` the walk ends at ``inputs``: their
+    gradients are the partial derivatives with each input taken as independent, and nothing
+    upstream of them is visited (``backward_by_recompute``'s inner backward).
     """
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     captured: list[Tensor | None] = [None] * (0 if inputs is None else len(inputs))
     pending: dict[Function, Any] = {}  # the gradient (a list: one per output) of each node
     heap: list[tuple[int, int, Function]] = []
+    stops = wanted if stop_at_inputs else None
     for root, g in zip(roots, grads):
         if root.requires_grad:
+            if stops is not None and id(root) in stops:
+                _add(captured, stops[id(root)], g)
+                continue
             _send(root, root._ctx, root._slot, g, pending, heap, wanted, captured)
     done: list[Function] = []
     with grad_mode.set_grad_enabled(create_graph):
@@ -65,7 +72,9 @@ def backward(
             for t, needs, gi in zip(fn._inputs, fn._input_needs, input_grads):
                 if needs and gi is not None:
                     gi = _fit(fn, t, gi)
-                    if t._changed_at <= seen:  # not changed in place since fn used it
+                    if stops is not None and id(t) in stops:
+                        _add(captured, stops[id(t)], gi)
+                    elif t._changed_at <= seen:  # not changed in place since fn used it
                         _send(t, t._ctx, t._slot, gi, pending, heap, wanted, captured)
                     else:
                         parent, slot = fn._parent(t)
@@ -131,6 +140,10 @@ def _kernel_backward(fn: Function, out_grads: Any, create_graph: bool) -> Any:
         return tuple([None if r is None else Tensor._wrap(r) for r in result])
     fn._reference()
     return fn._run_backward(_every_gradient(fn, out_grads))
+
+
+def _add(captured: list, i: int, g: Tensor) -> None:
+    captured[i] = g if captured[i] is None else captured[i] + g
 
 
 def _every_gradient(fn: Function, out_grads: Any) -> list[Tensor]:

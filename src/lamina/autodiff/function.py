@@ -13,7 +13,7 @@ from lamina.autodiff.tensor import Tensor, as_tensor
 from lamina.kernels import Kernel
 from lamina.kernels import active as _kernels
 
-__all__ = ["Function"]
+__all__ = ["Function", "backward_by_recompute"]
 
 
 class Function:
@@ -185,6 +185,28 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+def backward_by_recompute(ctx: Function, compute: Any, grads: Any) -> tuple[Tensor | None, ...]:
+    """A backward as the gradient of the same maths written with lamina ops: for a fused op
+    whose forward is written on arrays (a whole LSTM sequence in one node).
+
+    ``compute(ctx, *inputs)`` returns the op's outputs (a Tensor or a tuple) from its input
+    Tensors with lamina ops. It is re-run on the inputs with gradients recorded, and
+    differentiated back to exactly those inputs with ``grads``, one per output; under
+    ``create_graph`` the result is itself differentiable.
+    """
+    from lamina.autodiff.engine import backward
+
+    create_graph = grad_mode.is_grad_enabled()  # the engine sets it from create_graph
+    inputs = ctx.inputs
+    with grad_mode.enable_grad():
+        outs = compute(ctx, *inputs)
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    grads = grads if isinstance(grads, (tuple, list)) else (grads,)
+    found = backward(outs, grads, create_graph, create_graph, inputs, stop_at_inputs=True)
+    assert found is not None
+    return tuple([g if need else None for g, need in zip(found, ctx.needs_input_grad)])
 
 
 _recorded = itertools.count()  # numbers nodes in recording order: the engine's tie-break

@@ -38,10 +38,7 @@ class CharRNN(Module):
         if cell not in _CELLS:
             raise ValueError(f"CharRNN: cell must be one of {sorted(_CELLS)}, got {cell!r}")
         self.embedding = Embedding(vocab_size, embedding_dim, rng=rng)
-        extra = {"fused": True} if cell == "lstm" else {}
-        self.rnn = _CELLS[cell](
-            embedding_dim, hidden_size, num_layers, batch_first=True, rng=rng, **extra
-        )
+        self.rnn = _CELLS[cell](embedding_dim, hidden_size, num_layers, batch_first=True, rng=rng)
         self.head = Linear(hidden_size, vocab_size, rng=rng)
 
     def forward(self, ids: Tensor, state: object = None) -> Tensor:

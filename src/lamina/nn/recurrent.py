@@ -60,7 +60,6 @@ class RNNBase(Module):
         dropout: float = 0.0,
         bidirectional: bool = False,
         *,
-        fused: bool = False,
         device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
@@ -72,7 +71,7 @@ class RNNBase(Module):
         check_positive_int(owner, num_layers=num_layers)
         if not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
             raise ValueError(f"{owner}: dropout must be in [0, 1], got {dropout!r}")
-        self.rule, self.fused = rule, fused
+        self.rule = rule
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional = bidirectional
@@ -157,7 +156,7 @@ class RNNBase(Module):
         if d:  # the reverse direction reads each sequence backwards from its own end
             flip = _reversal(mask, x.shape[0])
             x = getitem(x, flip)
-        if self.fused and self.rule.name == "LSTM":  # one op: projection and time loop
+        if self.rule.name == "LSTM":  # one op: projection and time loop (lstm_scan)
             out, h, c = lstm_scan(x, state[0], state[1], w_ih, w_hh, b_ih, b_hh, mask, k)
             final: State = (h, c)
         else:
@@ -289,10 +288,6 @@ class LSTM(RNNBase):
     batch_first : bool, default=False
     dropout : float, default=0
     bidirectional : bool, default=False
-    fused : bool, default=True
-        Run each layer (input projection and time loop) as one fused op
-        (``lamina.ops.rnn.lstm_scan``), much faster; first derivatives only. ``fused=False``
-        composes the steps from lamina ops, which supports gradients of gradients.
     device : "cpu", optional
     dtype : float32 or float64, optional
         The default dtype unless given.
@@ -301,7 +296,8 @@ class LSTM(RNNBase):
     Notes
     -----
     forward(input, (h0, c0)=None, lengths=None, truncate=None) returns
-    (output, (h_n, c_n)); see ``RNNBase``. Weights are (4H, I) and (4H, H). The course counts
+    (output, (h_n, c_n)); see ``RNNBase``. Each layer and direction runs as one op,
+    ``lamina.ops.rnn.lstm_scan``. Weights are (4H, I) and (4H, H). The course counts
     4 * n * (m + n + 1) parameters per layer; PyTorch's second bias adds 4n.
     """
 
@@ -315,14 +311,13 @@ class LSTM(RNNBase):
         dropout: float = 0.0,
         bidirectional: bool = False,
         *,
-        fused: bool = True,
         device: Any = None,
         dtype: Any = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(
             RULES["LSTM"], input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, fused=fused, device=device, dtype=dtype, rng=rng,
+            bidirectional, device=device, dtype=dtype, rng=rng,
         )  # fmt: skip
 
 

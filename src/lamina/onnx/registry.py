@@ -297,4 +297,5 @@ def _lstm(n: Node) -> list[str]:
     zero = n.b.const(np.int64([0]))
     h0, c0 = (n.b.op("Unsqueeze", name, zero) for name in n.names[1:3])
     y, yh, yc = n.b.add("LSTM", [n.names[0], w, r, bias, "", h0, c0], 3, hidden_size=hid)
-    return [n.b.op("Concat", n.b.op("Squeeze", y, n.b.const(np.int64([1]))), yh, yc, axis=0)]
+    one, zero = n.b.const(np.int64([1])), n.b.const(np.int64([0]))
+    return [n.b.op("Squeeze", y, one), n.b.op("Squeeze", yh, zero), n.b.op("Squeeze", yc, zero)]

@@ -1,66 +1,34 @@
-"""A fused whole-sequence LSTM: the time loop in NumPy, for speed.
+"""The LSTM over a whole sequence as one op: ``lstm_scan`` returns (outputs, h_n, c_n).
 
-The composed LSTM (``lamina.nn.rnn_cells``) records about a dozen graph nodes per time step;
-for a character model (64 steps, 100 batches an epoch) their Python overhead dominates the
-small matrix products. ``lstm_scan`` runs the recurrence forward and backward on raw arrays,
-one node for the whole sequence, which STYLE allows for speed. Its backward is written on
-arrays, so it gives first derivatives only: with ``create_graph=True`` it raises, and the
-composed path (``LSTM(..., fused=False)``) must be used for gradients of gradients.
+The forward is the cell formula in NumPy, step by step. The backward is the gradient of the
+same steps written with lamina ops, recomputed from the saved inputs
+(``backward_by_recompute``), so it is differentiable again. The NumPy kernel
+(``lamina.kernels.numpy.lstm``) runs the recurrence forward and backward on arrays.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from lamina.autodiff import grad_mode
-from lamina.autodiff.function import Function
+from lamina.autodiff.function import Function, backward_by_recompute
 from lamina.autodiff.tensor import Tensor
 from lamina.errors import ShapeError
+from lamina.ops.elementwise import sigmoid, tanh, where
+from lamina.ops.linalg import matmul
+from lamina.ops.shape import stack
 
 __all__ = ["lstm_scan"]
 
 
-def _gates(a: np.ndarray) -> np.ndarray:
-    """An (N, 4H) array of the four gates side by side as a gate-major (4, N, H) view."""
-    n, width = a.shape
-    return a.reshape(n, 4, width // 4).transpose(1, 0, 2)
-
-
-_BLOCK = 4  # steps whose backward factors are computed together: about 0.5 MB, cache-sized
-
-
-def _gate_factors(acts, cs, tcs, start, stop, dcdh, fac, fac_o):
-    """Fill the buffers with the factors of steps start..stop-1 that need no recurrence.
-
-    With dc_total = dc + dh * o (1 - tc^2), the gate gradients are dz_{i,f,g} = dc_total *
-    (g i (1-i), c_prev f (1-f), i (1-g^2)) and dz_o = dh * tc o (1-o). Computed a few steps at
-    a time, just before the loop needs them, the arrays stay in cache: over the whole sequence
-    at once these dozen passes cost as much as half the loop.
-    """
-    k = stop - start
-    i, f, g, o = acts[start:stop].transpose(1, 0, 2, 3)  # each (k, N, H)
-    c_prev, tc = cs[start:stop], tcs[start:stop]
-    d, fc, fo = dcdh[:k], fac[:k], fac_o[:k]
-    np.multiply(tc, tc, out=d)
-    np.subtract(1, d, out=d)
-    d *= o
-    for col, (gate, other) in enumerate(((i, g), (f, c_prev))):
-        np.subtract(1, gate, out=fc[:, col])
-        fc[:, col] *= gate
-        fc[:, col] *= other
-    np.multiply(g, g, out=fc[:, 2])
-    np.subtract(1, fc[:, 2], out=fc[:, 2])
-    fc[:, 2] *= i
-    np.subtract(1, o, out=fo)
-    fo *= o
-    fo *= tc
-
-
-_SIGNS = np.array([-1, -1, -2, -1]).reshape(4, 1, 1)  # -z per gate, the g gate doubled
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):  # exp(large) = inf gives the right limit, 0
+        return 1 / (1 + np.exp(-z))
 
 
 class LSTMScan(Function):
-    """LSTM over a whole sequence; one output array stacks the steps and the final state.
+    """LSTM over a whole sequence: outputs (T, N, H), the final h and c (N, H).
 
     Inputs: x (T, N, I), h0 and c0 (N, H), w_ih (4H, I), w_hh (4H, H) and the biases b_ih,
     b_hh (4H,) when the layer has them. Per step, with gates in PyTorch's order::
@@ -70,116 +38,56 @@ class LSTMScan(Function):
         c' = f * c + i * g;                h' = o * tanh(c')
 
     With a (T, N) ``mask``, a padded step keeps the previous state and outputs zeros. With
-    ``truncate=k``, no gradient flows through the carried state into steps before each
-    multiple of k (truncated backpropagation through time).
-
-    Inside, one product per step also does the input projection: u_t = [h, x_t] times the
-    stacked weights [w_hh | w_ih]^T gives z less its bias, and the weight gradients are one
-    product too, dz^T @ u. Measured against a separate product for the whole sequence, this
-    saves that product's pass over the (T, N, 4H) result and a strided read of it every step;
-    widening the per-step product from H to H + I columns of u costs nothing here. The gates
-    are kept gate-major, (4, N, H) a step, so each gate is one contiguous block: NumPy runs an
-    elementwise op on it about 3x faster than on a column slice of (N, 4H), and the stacked
-    product u_t @ (4, H + I, H) costs the same as one (N, 4H) product.
-
-    Output (T + 2, N, H): the outputs h_t, then the final h and the final c.
+    ``truncate=k``, no gradient flows through the carried state into steps at each multiple
+    of k (truncated backpropagation through time); the values do not change.
     """
 
     def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
-        steps, n, _ = x.shape
-        hid = h0.shape[-1]
-        w = np.concatenate((w_hh, w_ih), axis=1)  # [w_hh | w_ih]
-        # gate-major (4, H + I, H), and -z with the g gate doubled: sigmoid(z) = 1 / (1 +
-        # exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1, so one exp serves all four gates (NumPy's
-        # tanh costs twice its exp)
-        signs = _SIGNS.astype(x.dtype)
-        w4 = np.ascontiguousarray(w.reshape(4, hid, -1).transpose(0, 2, 1) * signs)
-        b4 = sum(biases).reshape(4, 1, hid) * signs if biases else None
-        u = np.empty((steps + 1, n, w.shape[1]), x.dtype)  # [h entering step t, x_t]
-        u[0, :, :hid], u[:steps, :, hid:] = h0, x  # the last row's x part is never read
-        hs = u[..., :hid]  # h entering each step, and the last
-        acts = np.empty((steps, 4, n, hid), x.dtype)  # gate activations, saved for backward
-        cs = np.empty((steps + 1, n, hid), x.dtype)
-        tcs = np.empty((steps, n, hid), x.dtype)  # tanh of each new cell state
-        cs[0] = c0
-        ig = np.empty((n, hid), x.dtype)
-        with np.errstate(over="ignore"):  # exp(large) = inf gives the right limit, 0
-            for t in range(steps):
-                a = np.matmul(u[t], w4, out=acts[t])
-                if b4 is not None:
-                    a += b4
-                np.exp(a, out=a)
-                a += 1
-                np.reciprocal(a, out=a)
-                i, f, g, o = a
-                g *= 2
-                g -= 1
-                c = cs[t + 1]
-                np.multiply(f, cs[t], out=c)
-                c += np.multiply(i, g, out=ig)
-                np.tanh(c, out=tcs[t])
-                np.multiply(o, tcs[t], out=hs[t + 1])
-                if mask is not None:  # padded steps keep the state
-                    keep = ~mask[t][:, None]
-                    np.copyto(hs[t + 1], hs[t], where=keep)
-                    np.copyto(c, cs[t], where=keep)
-        out = np.empty((steps + 2, n, hid), x.dtype)
-        out[:steps] = hs[1:] if mask is None else hs[1:] * mask[:, :, None]
-        out[steps], out[steps + 1] = hs[steps], cs[steps]
-        ctx.saved = (acts, u, cs, tcs, mask, truncate)
-        return out
+        ctx.mask, ctx.truncate = mask, truncate
+        b = sum(biases) if biases else 0
+        h, c, outs = h0, c0, []
+        for t in range(x.shape[0]):
+            z = x[t] @ w_ih.T + h @ w_hh.T + b
+            zi, zf, zg, zo = np.split(z, 4, axis=1)
+            i, f, g, o = _sigmoid(zi), _sigmoid(zf), np.tanh(zg), _sigmoid(zo)
+            c_new = f * c + i * g
+            h_new = o * np.tanh(c_new)
+            if mask is not None:  # padded steps keep the state and output zeros
+                keep = mask[t][:, None]
+                h_new, c_new = np.where(keep, h_new, h), np.where(keep, c_new, c)
+                outs.append(h_new * keep)
+            else:
+                outs.append(h_new)
+            h, c = h_new, c_new
+        return np.stack(outs), h, c
 
-    def backward(ctx, grad):
-        if grad_mode.is_grad_enabled():
-            raise RuntimeError(
-                "lstm_scan: the fused LSTM has first derivatives only; for create_graph=True "
-                "build the LSTM with fused=False"
-            )
-        acts, u, cs, tcs, mask, truncate = ctx.saved
-        g = grad.data
-        steps, n, hid = tcs.shape
-        w_ih, w_hh = ctx.inputs[3].data, ctx.inputs[4].data
-        f = acts[:, 1]
-        block = min(_BLOCK, steps)
-        dcdh = np.empty((block, n, hid), acts.dtype)  # the gate factors of one block of steps
-        fac = np.empty((block, 3, n, hid), acts.dtype)
-        fac_o = np.empty((block, n, hid), acts.dtype)
-        dz = np.empty((steps, n, 4 * hid), acts.dtype)
-        dz4 = np.empty((4, n, hid), acts.dtype)  # one step's gate gradients, gate-major
-        dh, dc = g[steps].copy(), g[steps + 1].copy()
-        dh_step, dct = np.empty_like(dh), np.empty_like(dc)  # per-step buffers, reused
-        dh_buf, dc_buf = np.empty_like(dh), np.empty_like(dc)
-        for t in range(steps - 1, -1, -1):
-            j = t % block
-            if t == steps - 1 or j == block - 1:  # entering a block: its factors, in cache
-                _gate_factors(acts, cs, tcs, t - j, t + 1, dcdh, fac, fac_o)
-            np.add(dh, g[t], out=dh_step)
-            if mask is not None:
-                m = mask[t][:, None]
-                dh_step *= m
-                dh_keep, dc_keep = dh * ~m, dc * ~m  # carried past padded steps
-                dc = dc * m
-            np.multiply(dh_step, dcdh[j], out=dct)
-            dct += dc
-            np.multiply(fac[j], dct, out=dz4[:3])
-            np.multiply(fac_o[j], dh_step, out=dz4[3])
-            np.copyto(_gates(dz[t]), dz4)
-            dh = np.matmul(dz[t], w_hh, out=dh_buf)  # the old dh and dc are read by now
-            dc = np.multiply(dct, f[t], out=dc_buf)
-            if mask is not None:
-                dh += dh_keep
-                dc += dc_keep
-            if truncate and t % truncate == 0 and t > 0:  # the state entering t was detached
-                dh, dc = np.zeros_like(dh), np.zeros_like(dc)
-        dz = dz.reshape(-1, 4 * hid)
-        dx = (dz @ w_ih).reshape(steps, n, -1) if ctx.needs_input_grad[0] else None
-        dw = dz.T @ u[:steps].reshape(dz.shape[0], -1)  # [dw_hh | dw_ih]
-        wrap = Tensor._wrap
-        dw_ih, dw_hh = wrap(np.ascontiguousarray(dw[:, hid:])), wrap(dw[:, :hid].copy())
-        n_biases = len(ctx.needs_input_grad) - 5
-        db = dz.sum(axis=0) if n_biases else None  # the same for b_ih and b_hh: summed once
-        dbs = [wrap(db if k == 0 else db.copy()) for k in range(n_biases)]
-        return (None if dx is None else wrap(dx)), wrap(dh), wrap(dc), dw_ih, dw_hh, *dbs
+    def backward(ctx, g_out, g_h, g_c):
+        return backward_by_recompute(ctx, _lstm_ops, (g_out, g_h, g_c))
+
+
+def _lstm_ops(ctx: LSTMScan, x, h, c, w_ih, w_hh, *biases) -> tuple[Tensor, Tensor, Tensor]:  # type: ignore[no-untyped-def]
+    """The forward of ``LSTMScan`` written with lamina ops (for its gradient)."""
+    mask, k = ctx.mask, ctx.truncate
+    w_ih_t, w_hh_t = w_ih.transpose(0, 1), w_hh.transpose(0, 1)
+    b = biases[0] + biases[1] if len(biases) == 2 else (biases[0] if biases else None)
+    hid, outs = h.shape[-1], []
+    for t in range(x.shape[0]):
+        if k and t and t % k == 0:  # truncated BPTT: no gradient into earlier steps
+            h, c = h.detach(), c.detach()
+        z = matmul(x[t], w_ih_t) + matmul(h, w_hh_t)
+        z = z if b is None else z + b
+        i, f = sigmoid(z[:, :hid]), sigmoid(z[:, hid : 2 * hid])
+        g, o = tanh(z[:, 2 * hid : 3 * hid]), sigmoid(z[:, 3 * hid :])
+        c_new = f * c + i * g
+        h_new = o * tanh(c_new)
+        if mask is not None:
+            keep = Tensor._wrap(mask[t][:, None])
+            h_new, c_new = where(keep, h_new, h), where(keep, c_new, c)
+            outs.append(h_new * keep.data.astype(x.dtype))
+        else:
+            outs.append(h_new)
+        h, c = h_new, c_new
+    return stack(outs, 0), h, c
 
 
 def lstm_scan(
@@ -192,12 +100,12 @@ def lstm_scan(
     b_hh: Tensor | None = None,
     mask: np.ndarray | None = None,
     truncate: int | None = None,
-) -> tuple[Tensor, Tensor, Tensor]:
+) -> Any:
     """Run an LSTM over x (T, N, I); return outputs (T, N, H), final h and c (N, H).
 
     Weights and biases are PyTorch's (w_ih (4H, I), w_hh (4H, H), b_ih and b_hh (4H,) or
     None); ``mask`` (T, N) marks real steps; ``truncate`` cuts the gradient through the state
-    every that many steps. First derivatives only (see the module docstring).
+    every that many steps.
     """
     hid = h0.shape[-1]
     biases = [b for b in (b_ih, b_hh) if b is not None]
@@ -214,6 +122,4 @@ def lstm_scan(
             f"and biases (4H,), got {x.shape}, {h0.shape}, {c0.shape}, {w_ih.shape}, "
             f"{w_hh.shape}, {[b.shape for b in biases]}"
         )
-    out = LSTMScan.apply(x, h0, c0, w_ih, w_hh, *biases, mask=mask, truncate=truncate)
-    steps = x.shape[0]
-    return out[:steps], out[steps], out[steps + 1]
+    return LSTMScan.apply(x, h0, c0, w_ih, w_hh, *biases, mask=mask, truncate=truncate)

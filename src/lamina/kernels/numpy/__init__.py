@@ -4,6 +4,6 @@ Each module registers its kernels (``lamina.kernels.register``) for the ``"numpy
 when imported; ``buffers`` holds the reused large arrays they share.
 """
 
-from lamina.kernels.numpy import buffers, conv, dense, maxpool, normalization
+from lamina.kernels.numpy import buffers, conv, dense, lstm, maxpool, normalization
 
-__all__ = ["buffers", "conv", "dense", "maxpool", "normalization"]
+__all__ = ["buffers", "conv", "dense", "lstm", "maxpool", "normalization"]
