@@ -171,7 +171,9 @@ def _run(args: argparse.Namespace) -> None:
         if not distributed.is_main():  # under mpiexec rank 0 reports
             logging.getLogger().setLevel(logging.WARNING)
         run, results = _train(args)
-        for key in ("test_accuracy", "test_rmse", "test_perplexity", "test_loss"):
+        shown = ("test_accuracy", "test_rmse", "test_perplexity", "test_loss", "test_map50",
+                 "test_verification_accuracy", "test_auc")  # fmt: skip
+        for key in shown:
             if key in results and distributed.is_main():
                 print(f"{key}: {results[key]:.4f}")
         if distributed.is_main():

@@ -34,6 +34,9 @@ SCHEDULES = ("cosine", "constant", "step", "exponential")
 RUN_KEYS = ("recipe", "run_id", "lamina")  # a run's config.json adds these; a recipe ignores them
 
 Check = Callable[[Any], str | None]  # None when the value is fine, else what was expected
+TASKS += ("detection", "verification")  # the vision recipes (lamina.cli.vision_runs)
+SOURCES += ("shapes", "mnist-unseen")
+NETWORKS += ("TinyYOLO", "EmbeddingNet")
 
 
 class RecipeError(RunError):
@@ -129,6 +132,14 @@ AUGMENT: dict[str, Check] = {
     "scale": _list_of(_num(0, 10, lo_open=True), "factors", 2), "hflip": _bool, "vflip": _bool,
 }  # fmt: skip
 
+NETWORK_ARGS["TinyYOLO"] = {"grid": _int(1, 64), "boxes": _int(1, 16),
+                            "channels": _list_of(_int(1, 1024), "channel counts")}  # fmt: skip
+# the embedding's margin and mining choose the triplet loss it trains with
+NETWORK_ARGS["EmbeddingNet"] = {
+    "channels": _list_of(_int(1, 1024), "channel counts"), "hidden": _int(1),
+    "embedding_dim": _int(1), "margin": _num(0, lo_open=True),
+    "mining": _choice(("batch_all", "batch_hard", "semi_hard")),
+}  # fmt: skip
 DEFAULTS: dict[str, Any] = {
     "description": "", "optimizer": "adam", "lr": 1e-3, "weight_decay": 0.0, "epochs": 20,
     "batch_size": 32, "seed": 0, "steps_per_epoch": None, "patience": None,

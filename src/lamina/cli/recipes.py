@@ -44,6 +44,17 @@ class Data:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _vision(name: str) -> Callable[[int], Data]:
+    """A loader of ``lamina.cli.vision_runs``, imported when called (it imports this module)."""
+
+    def load(seed: int) -> Data:
+        from lamina.cli import vision_runs
+
+        return getattr(vision_runs, name)(seed)  # type: ignore[no-any-return]
+
+    return load
+
+
 def _mnist(seed: int) -> Data:
     (x, y), test = datasets.load_mnist_sample()
     xtr, xval, ytr, yval = train_test_split(x, y, test_size=0.1, seed=seed, stratify=y)
@@ -110,6 +121,8 @@ def _vader_movies(seed: int, length: int = 192) -> Data:
 
 SOURCES: dict[str, tuple[Callable[[int], Data], str, tuple[int, ...]]] = {
     "mnist-sample": (_mnist, "classification", (1, 28, 28)),
+    "shapes": (_vision("shapes_data"), "detection", (1, 48, 48)),
+    "mnist-unseen": (_vision("mnist_unseen_data"), "verification", (1, 28, 28)),
     "digits": (_digits, "classification", (64,)),
     "spirals": (_spirals, "classification", (2,)),
     "python-docs": (_pydocs, "language_model", (64,)),
@@ -136,12 +149,19 @@ def _small_cnn(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
     return nn.Sequential(*layers, nn.Linear(hidden, _outputs(extra)))
 
 
+KINDS.update(detection="detector", verification="embedding")  # lamina.cli.vision_runs
+
+
 def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
     """The recipe's ``model`` table built for the data (``extra``: input shape, classes)."""
     if "layers" in spec:
         return parse_layers(spec["layers"])
     args = {k: v for k, v in spec.items() if k != "network"}
     network, shape = spec["network"], tuple(extra["input_shape"])
+    if network in ("TinyYOLO", "EmbeddingNet"):
+        from lamina.cli.vision_runs import build_vision_model
+
+        return build_vision_model(spec, extra)
     if network == "MLP":
         sizes = (int(np.prod(shape)), *args.pop("hidden", [64]), _outputs(extra))
         return MLP(sizes, **args)

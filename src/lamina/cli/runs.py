@@ -150,6 +150,10 @@ def train(
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run = Path(out) if out else Path("runs") / f"{recipe.name}-{stamp}"
     with claim_run_folder(run, overwrite) if is_main() else nullcontext():  # mpiexec: rank 0
+        if recipe.task in ("detection", "verification"):  # their own loops: vision_runs
+            from lamina.cli.vision_runs import train_vision
+
+            return run, train_vision(recipe, run, verbose, splits)
         results = _train_into(recipe, run, verbose, data=splits)
     return run, results
 
