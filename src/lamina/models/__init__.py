@@ -13,6 +13,7 @@ from lamina.models.mlp import MLP
 from lamina.models.mobilenet import MobileNetV1, mobilenet_v1
 from lamina.models.resnet import ResNet, resnet18, resnet34, resnet50
 from lamina.models.resnet_cifar import CifarResNet, resnet_cifar
+from lamina.models.seq2seq import Hypothesis, Seq2Seq, beam_search
 from lamina.models.vgg import (
     VGG,
     vgg11,
@@ -27,7 +28,8 @@ from lamina.models.vgg import (
 
 __all__ = [
     "ALPHABET", "MLP", "VGG", "AlexNet", "CharCNN", "CharRNN", "CifarResNet", "GoogLeNet",
-    "LeNet5", "MobileNetV1", "ResNet", "alexnet", "char_cnn", "encode_chars", "googlenet",
+    "Hypothesis", "LeNet5", "MobileNetV1", "ResNet", "Seq2Seq", "alexnet", "beam_search",
+    "char_cnn", "encode_chars", "googlenet",
     "mobilenet_v1", "resnet18", "resnet34", "resnet50", "resnet_cifar", "vgg11", "vgg11_bn",
     "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn",
 ]  # fmt: skip
