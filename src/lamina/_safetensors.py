@@ -70,11 +70,14 @@ def _bad(name: str, detail: str) -> FileFormatError:
     return FileFormatError(f"load: {name} is damaged or not a safetensors file: {detail}")
 
 
-def _entries(header: object, size: int, name: str) -> list[tuple[int, int, str, np.dtype, tuple]]:
+_Entry = tuple[int, int, str, str, tuple[int, ...]]  # begin, end, tensor, dtype name, shape
+
+
+def _entries(header: object, size: int, name: str) -> list[_Entry]:
     """(begin, end, tensor, dtype, shape) per tensor, each checked against the buffer size."""
     if not isinstance(header, dict):
         raise _bad(name, f"the header is a JSON {type(header).__name__}, not an object")
-    entries = []
+    entries: list[_Entry] = []
     for key, spec in header.items():
         if key == "__metadata__":
             continue

@@ -4,10 +4,18 @@
 the gradient checks.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from lamina.autodiff.custom_function import Function
 from lamina.autodiff.engine import grad
 from lamina.autodiff.grad_mode import enable_grad, no_grad, set_grad_enabled
 from lamina.autodiff.gradcheck import gradcheck, gradgradcheck
+
+if TYPE_CHECKING:
+    from lamina.autodiff.tensor import Tensor
 
 __all__ = [
     "Function",
@@ -21,7 +29,12 @@ __all__ = [
 ]
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):  # type: ignore[no-untyped-def]
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Tensor | Sequence[Tensor] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
     """``torch.autograd.backward``: ``t.backward(g)`` for each tensor, in one pass."""
     from lamina.autodiff import engine
     from lamina.autodiff.tensor import Tensor, ones_like

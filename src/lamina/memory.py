@@ -32,9 +32,10 @@ _TRIM_THRESHOLD = 2**31 - 1  # mallopt takes a C int
 
 def _is_glibc() -> bool:
     try:
-        return sys.platform == "linux" and os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc")
+        libc = os.confstr("CS_GNU_LIBC_VERSION") if sys.platform == "linux" else None
     except (ValueError, OSError, AttributeError):
         return False
+    return libc is not None and libc.startswith("glibc")
 
 
 def keep_freed_memory() -> bool:

@@ -106,13 +106,13 @@ def _encode(
     if isinstance(obj, dict):
         items = []
         for k, v in obj.items():
-            key = int(k) if isinstance(k, np.integer) else k
-            if isinstance(key, bool) or not isinstance(key, (str, int)):
+            name = int(k) if isinstance(k, np.integer) else k
+            if isinstance(name, bool) or not isinstance(name, (str, int)):
                 raise TypeError(
                     f"save: {where}: dict keys must be str or int, got {type(k).__name__}"
                 )
-            sub = None if path is None else (*path, key)
-            items.append([key, _encode(v, arrays, f"{where}[{key!r}]", depth + 1, sub)])
+            sub = None if path is None else (*path, name)
+            items.append([name, _encode(v, arrays, f"{where}[{name!r}]", depth + 1, sub)])
         return {"dict": items}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
@@ -125,9 +125,8 @@ def _encode(
     raise TypeError(f"save: {where}: cannot save an object of type {type(obj).__name__}")
 
 
-def _is_file_object(f: Any, method: str) -> bool:
-    if isinstance(f, (str, os.PathLike)):
-        return False
+def _check_file_object(f: object, method: str) -> None:
+    """Refuse ``f`` (not a path) unless it is a binary file object with ``method``."""
     if not hasattr(f, method):
         raise TypeError(
             f"{'save' if method == 'write' else 'load'}: expected a path or a binary file "
@@ -138,7 +137,6 @@ def _is_file_object(f: Any, method: str) -> bool:
             f"{'save' if method == 'write' else 'load'}: expected a binary file object "
             f"(opened with 'wb' or 'rb'), got a text-mode {type(f).__name__}"
         )
-    return True
 
 
 def _format(f: Any, format: str | None, owner: str) -> str:
@@ -172,6 +170,7 @@ def _npz_writer(obj: Any) -> Callable[[IO[bytes]], None]:
     manifest = {"format": "lamina", "version": _VERSION, "tree": _encode(obj, arrays, "obj", 0)}
     members = {_MANIFEST: np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8)}
     members.update(arrays)
+    # mypy matches **members against savez's bool allow_pickle keyword as well
     return lambda fh: np.savez(fh, **members)  # type: ignore[arg-type]
 
 
@@ -200,11 +199,12 @@ def save(obj: Any, f: FileLike, format: str | None = None) -> None:
     """
     kind = _format(f, format, "save")
     write = _safetensors_writer(obj) if kind == "safetensors" else _npz_writer(obj)
-    if _is_file_object(f, "write"):
-        write(f)  # type: ignore[arg-type]
+    if isinstance(f, (str, os.PathLike)):
+        with atomic_open(f, "wb") as fh:
+            write(fh)
         return
-    with atomic_open(f, "wb") as fh:
-        write(fh)
+    _check_file_object(f, "write")
+    write(f)
 
 
 # ---------------------------------------------------------------------------- loading
@@ -281,7 +281,8 @@ class _Archive(_Tree):
     """The checked members of one zip archive and the arrays read from it so far."""
 
     def __init__(self, zf: zipfile.ZipFile, size: int, name: str) -> None:
-        self.zf, self.name, self.arrays = zf, name, {}
+        self.zf, self.name = zf, name
+        self.arrays: dict[str, np.ndarray] = {}
         infos = zf.infolist()
         self.members = {i.filename: i for i in infos}
         if len(self.members) != len(infos):
@@ -339,8 +340,9 @@ class _Archive(_Tree):
         if nbytes != held:  # the check that keeps a hostile header from allocating
             raise self.bad(f"{what} = {nbytes} bytes, but the member holds {held}")
         flat = np.empty(count, dtype)
-        view, done = memoryview(flat.view(np.uint8)), 0
+        view, done = flat.view(np.uint8).data, 0  # a memoryview of flat's bytes
         while done < nbytes:
+            # a ZipExtFile has readinto; typeshed types ZipFile.open as IO[bytes], which lacks it
             n = member.readinto(view[done:])  # type: ignore[attr-defined]
             if not n:
                 raise self.bad(f"member {info.filename!r} ends early")
@@ -415,9 +417,10 @@ def load(f: FileLike, format: str | None = None) -> Any:
         what is wrong; nothing is allocated beyond what the file itself holds.
     """
     kind = _format(f, format, "load")
-    if _is_file_object(f, "read"):
+    if not isinstance(f, (str, os.PathLike)):
+        _check_file_object(f, "read")
         name = str(getattr(f, "name", f"<{type(f).__name__}>"))
-        return _load_stream(f, name, kind)  # type: ignore[arg-type]
+        return _load_stream(f, name, kind)
     path = Path(f)
     if not path.exists():
         raise FileNotFoundError(f"load: no such file: {path}")
