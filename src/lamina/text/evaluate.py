@@ -150,7 +150,9 @@ def evaluate_analogies(
     # One group id per folded spelling, to exclude every variant of a, b and c.
     group = np.array([lookup[fold(w)] for w in kv.index_to_key[:end]])
     u = kv.unit_vectors[:end]
-    out, total, asked = [], {"correct": [], "incorrect": []}, 0
+    out: list[dict[str, Any]] = []
+    total: dict[str, list[tuple[str, str, str, str]]] = {"correct": [], "incorrect": []}
+    asked = 0
     for name, questions in read_analogies(path):
         section: dict[str, Any] = {"section": name, "correct": [], "incorrect": []}
         asked += len(questions)

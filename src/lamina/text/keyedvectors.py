@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,8 @@ def atomic_write(path: str | os.PathLike, write, mode: str = "wb") -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        text: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8"}
+        with os.fdopen(fd, mode, **text) as f:
             write(f)
         os.replace(tmp, path)
     except BaseException:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from lamina.errors import (
 __all__ = ["FactorizedBigramLM", "NGramLM", "pad_sentence"]
 
 BOS, EOS, UNK = "<s>", "</s>", "<UNK>"
+_Counts = defaultdict[tuple[str, ...], Counter[str]]  # context -> next word -> count
 
 
 def pad_sentence(tokens: Sequence[str], n: int) -> list[str]:
@@ -86,7 +87,7 @@ class NGramLM:
         if not any(sents):
             raise ValueError(f"{self!r}: the corpus is empty (no tokens in any sentence)")
         # counts[m][context][word] for m-grams, context of length m - 1.
-        self.counts_ = [defaultdict(Counter) for _ in range(self.n + 1)]
+        self.counts_: list[_Counts] = [defaultdict(Counter) for _ in range(self.n + 1)]
         vocab: dict[str, None] = {}
         for s in sents:
             padded = pad_sentence(s, self.n)
@@ -104,7 +105,7 @@ class NGramLM:
 
     def _continuation_counts(self) -> None:
         """cont[m][g][w] = N1+(. g w): distinct words seen before the m-gram g w."""
-        self.cont_ = [defaultdict(Counter) for _ in range(self.n)]
+        self.cont_: list[_Counts] = [defaultdict(Counter) for _ in range(self.n)]
         for m in range(1, self.n):
             for h, words in self.counts_[m + 1].items():
                 for w in words:
@@ -124,13 +125,14 @@ class NGramLM:
         ctx = tuple(self._lookup(w) for w in context)[max(0, len(context) - self.n + 1) :]
         word = self._lookup(word)
         if self.smoothing == "add-k":
-            c = self.counts_[len(ctx) + 1].get(ctx, {})
+            c: Mapping[str, int] = self.counts_[len(ctx) + 1].get(ctx, {})
             total = self._totals[len(ctx) + 1].get(ctx, 0)
             return (c.get(word, 0) + self.k) / (total + self.k * len(self.vocab_))
         return self._kn(word, ctx, highest=True)
 
     def _kn(self, word: str, ctx: tuple[str, ...], highest: bool) -> float:
         m = len(ctx) + 1
+        counts: Mapping[str, int]
         if highest:
             counts, total = self.counts_[m].get(ctx, {}), self._totals[m].get(ctx, 0)
         else:

@@ -6,6 +6,7 @@ All functions are pure: arrays in, arrays out. Rows are vectors.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lamina.errors import ShapeError, check_in, check_positive_int
 
@@ -151,7 +152,7 @@ def rankdata(x: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def pearson_correlation(x: np.ndarray, y: np.ndarray) -> float:
+def pearson_correlation(x: ArrayLike, y: ArrayLike) -> float:
     """Pearson correlation r = cov(x, y) / (std(x) * std(y)); NaN if either is constant."""
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
@@ -166,7 +167,7 @@ def pearson_correlation(x: np.ndarray, y: np.ndarray) -> float:
     return float((xc * yc).sum() / denom) if denom > 0 else float("nan")
 
 
-def spearman_correlation(x: np.ndarray, y: np.ndarray) -> float:
+def spearman_correlation(x: ArrayLike, y: ArrayLike) -> float:
     """Spearman rank correlation: the Pearson correlation of the (average-tie) ranks."""
     x = np.asarray(x).ravel()
     y = np.asarray(y).ravel()
