@@ -47,7 +47,7 @@ def _contrastive_loss(
     reduction: str,
 ) -> Tensor:  # fmt: skip
     check_in(owner, "reduction", reduction, ("mean", "sum", "none"))
-    check_positive(owner, margin=margin)
+    check_positive(owner_name(owner), margin=margin)
     a, b = as_tensor(x1), as_tensor(x2)
     y = np.asarray(getattr(same, "data", same))
     if a.ndim != 2 or a.shape != b.shape or y.shape != a.shape[:1]:
