@@ -72,6 +72,7 @@ def load_vader_sentiment(
         )
     with tarfile.open(_archive()) as outer, tarfile.open(fileobj=outer.extractfile(INNER)) as t:
         member = t.extractfile(f"hutto_ICWSM_2014/{SENTIMENT_SETS[name]}")
+        assert member is not None  # a regular file in the sdist (None is for directories)
         lines = member.read().decode("latin-1").splitlines()
     rows = [line.split("\t", 2) for line in lines if line.strip()]
     ratings = np.array([float(r[1]) for r in rows], np.float32)
