@@ -93,6 +93,17 @@ def affine_warp(
     return out.transpose(0, 3, 1, 2).astype(x.dtype, copy=False)
 
 
+def _pair(value: Any) -> tuple[Any, Any]:
+    """``(value, value)`` for a scalar (as ``np.isscalar`` judges), else ``value``'s two items.
+
+    The items are returned as given; the caller checks them.
+    """
+    if np.isscalar(value):
+        return value, value
+    first, second = value
+    return first, second
+
+
 def _centred(linear: np.ndarray, shift: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """(N, 2, 3) matrices for src = linear @ (p - c) + c - shift, c the image centre."""
     c = (np.array(shape[2:], dtype=np.float64) - 1) / 2
@@ -158,7 +169,7 @@ class RandomHorizontalFlip(RandomTransform):
         return f"{type(self).__name__}(p={self.p})"
 
     def _apply(self, x: np.ndarray) -> np.ndarray:
-        flip = self.rng.random(x.shape[0]) < self.p
+        flip = self.rng.random((x.shape[0],)) < self.p
         return np.where(flip[:, None, None, None], np.flip(x, axis=self.axis), x)
 
 
@@ -275,7 +286,7 @@ class RandomTranslation(_RandomAffine):
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(interpolation, fill, seed, rng)
-        fy, fx = (translate, translate) if np.isscalar(translate) else translate  # type: ignore[misc]
+        fy, fx = _pair(translate)
         if not (0 <= fy <= 1 and 0 <= fx <= 1):
             raise ValueError(f"RandomTranslation: translate must be in [0, 1], got {translate!r}")
         self.translate = (float(fy), float(fx))
@@ -310,7 +321,7 @@ class RandomCrop(RandomTransform):
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(seed, rng)
-        h, w = (size, size) if np.isscalar(size) else size  # type: ignore[misc]
+        h, w = _pair(size)
         if min(h, w) <= 0 or padding < 0:
             raise ValueError(
                 f"RandomCrop: size must be > 0 and padding >= 0, got {size}, {padding}"
@@ -392,4 +403,5 @@ class Compose:
         """Restore what ``state_dict`` returned."""
         for i, t in enumerate(self.transforms):
             if str(i) in state:
+                # only transforms with state_dict have a key in state
                 t.load_state_dict(state[str(i)])  # type: ignore[attr-defined]

@@ -24,6 +24,12 @@ def _rebuild(like: Any, fields: list[Any]) -> Any:
     return tuple(fields) if isinstance(like, tuple) else list(fields)
 
 
+def _remap(like: Mapping[Any, Any], items: dict[Any, Any]) -> Any:
+    """``items`` in a mapping of the same type as ``like`` (dict, OrderedDict, ...)."""
+    # Mapping declares no constructor; the concrete mappings a batch holds take a dict.
+    return type(like)(items)  # type: ignore[call-arg]
+
+
 def default_collate(samples: list[Any]) -> Any:
     """Stack a list of samples into one batch of arrays, keeping the sample's structure.
 
@@ -43,7 +49,7 @@ def default_collate(samples: list[Any]) -> Any:
     if isinstance(first, (str, bytes)):
         return list(samples)
     if isinstance(first, Mapping):
-        return type(first)({k: default_collate([s[k] for s in samples]) for k in first})
+        return _remap(first, {k: default_collate([s[k] for s in samples]) for k in first})
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in samples):
             lengths = sorted({len(s) for s in samples})
@@ -78,7 +84,7 @@ def default_convert(sample: Any) -> Any:
     if isinstance(sample, np.generic):
         return np.asarray(sample)
     if isinstance(sample, Mapping):
-        return type(sample)({k: default_convert(v) for k, v in sample.items()})
+        return _remap(sample, {k: default_convert(v) for k, v in sample.items()})
     if isinstance(sample, (tuple, list)):
         return _rebuild(sample, [default_convert(v) for v in sample])
     return sample
@@ -89,7 +95,7 @@ def to_tensors(batch: Any) -> Any:
     if isinstance(batch, np.ndarray):
         return Tensor(np.ascontiguousarray(batch)) if batch.dtype.kind in "biufc" else batch
     if isinstance(batch, Mapping):
-        return type(batch)({k: to_tensors(v) for k, v in batch.items()})
+        return _remap(batch, {k: to_tensors(v) for k, v in batch.items()})
     if isinstance(batch, (tuple, list)):
         return _rebuild(batch, [to_tensors(b) for b in batch])
     return batch

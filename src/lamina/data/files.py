@@ -199,7 +199,8 @@ def load_text_file(path: str | os.PathLike, encoding: str = "utf-8") -> str:
 # ------------------------------------------------------------------------------- images
 def _netpbm_tokens(data: bytes, count: int) -> tuple[list[int], int]:
     """The first ``count`` header integers of a PGM/PPM file, skipping comments."""
-    values, pos = [], 2
+    values: list[int] = []
+    pos = 2
     while len(values) < count:
         while pos < len(data) and data[pos : pos + 1].isspace():
             pos += 1

@@ -226,6 +226,7 @@ class DataLoader:
         self._pool: WorkerPool | None = None
 
     def __len__(self) -> int:
+        # an unsized sampler raises TypeError here, as in PyTorch
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
@@ -250,9 +251,9 @@ class DataLoader:
         self.epoch += 1
         indices = self.batch_sampler if self.batch_sampler is not None else self.sampler
         if self.num_workers == 0:
-            batches: Iterable[Any] = map(self._fetch, indices)  # type: ignore[arg-type]
+            batches: Iterable[Any] = map(self._fetch, indices)
         else:
-            batches = self._workers(indices, base_seed)  # type: ignore[arg-type]
+            batches = self._workers(indices, base_seed)
         for batch in batches:
             yield to_tensors(self._apply_transform(batch))
 
@@ -290,8 +291,9 @@ class DataLoader:
             "generator": None if self.generator is None else self.generator.bit_generator.state,
             "samplers": [g.bit_generator.state for g in self._sampler_generators()],
         }
-        if hasattr(self.transform, "state_dict"):
-            state["transform"] = self.transform.state_dict()  # type: ignore[union-attr]
+        transform = self.transform
+        if transform is not None and hasattr(transform, "state_dict"):
+            state["transform"] = transform.state_dict()
         return state
 
     def _sampler_generators(self) -> list[np.random.Generator]:
@@ -314,8 +316,9 @@ class DataLoader:
                 f"DataLoader.load_state_dict: expected a dict from DataLoader.state_dict() with "
                 f"'epoch' and 'generator', got {exc!r}"
             ) from None
-        if "transform" in state and hasattr(self.transform, "load_state_dict"):
-            self.transform.load_state_dict(state["transform"])  # type: ignore[union-attr]
+        transform = self.transform
+        if "transform" in state and transform is not None and hasattr(transform, "load_state_dict"):
+            transform.load_state_dict(state["transform"])
 
     def _refresh_default_sampler(self) -> None:
         """Point a loader-made RandomSampler at the loader's (new) generator."""

@@ -260,5 +260,5 @@ class BatchSampler(Sampler):
             yield batch
 
     def __len__(self) -> int:
-        n = len(self.sampler)  # type: ignore[arg-type]
+        n = len(self.sampler)  # type: ignore[arg-type]  # unsized: TypeError, as in PyTorch
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)

@@ -167,7 +167,11 @@ class WorkerPool:
         timeout: float,
         context: Any = None,
     ) -> None:
-        ctx = mp.get_context(context) if context is None or isinstance(context, str) else context
+        # Any: typeshed's BaseContext (what get_context(str) returns) lacks the Process class
+        # that every concrete context (fork, spawn, forkserver) has.
+        ctx: Any = (
+            mp.get_context(context) if context is None or isinstance(context, str) else context
+        )
         self.prefetch_factor, self.timeout = prefetch_factor, timeout
         self._token = 0
         self._tasks = [ctx.Queue() for _ in range(num_workers)]
@@ -214,6 +218,8 @@ class WorkerPool:
         """Wait for results, store those of this run; raise on a timeout or a dead worker."""
         start = time.monotonic()
         while True:
+            # wait returns the connections it was given; typeshed types them as
+            # Connection | socket | int, hence the ignores below
             ready = wait(self._results, timeout=_POLL_S)
             for conn in ready:
                 i = self._results.index(conn)  # type: ignore[arg-type]
@@ -250,7 +256,7 @@ class WorkerPool:
         # Drain results meanwhile: a worker blocked sending a batch nobody reads cannot stop.
         open_conns, deadline = list(self._results), time.monotonic() + 4 * _POLL_S
         while open_conns and time.monotonic() < deadline:
-            for conn in wait(open_conns, timeout=0.05):
+            for conn in wait(open_conns, timeout=0.05):  # our connections (see _receive)
                 try:
                     conn.recv_bytes()  # type: ignore[union-attr]
                 except (EOFError, OSError):
