@@ -43,7 +43,7 @@ class BroadcastTo(Function):
     """Repeat an array along broadcast dimensions. Backward: ``sum_to`` (done by the engine)."""
 
     def forward(ctx, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-        return ctx.xp.broadcast_to(x, shape)
+        return np.broadcast_to(x, shape)
 
     def backward(ctx, g: Tensor) -> Tensor:
         return g  # the engine reduces a broadcast gradient to the input's shape

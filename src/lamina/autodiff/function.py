@@ -42,7 +42,6 @@ class Function:
     """
 
     needs_input_grad: tuple[bool, ...]
-    xp = np  # the array module: NumPy only (see CONTRIBUTING, "The array module")
     kernel_key: str = "lamina.autodiff.function.Function"
     _kernel: Kernel | None = None  # the kernel that ran this node's forward, if any
     generation: int

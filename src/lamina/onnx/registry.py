@@ -45,7 +45,7 @@ from lamina.ops.linalg import MatMul
 from lamina.ops.lookup import _Lookup
 from lamina.ops.maxpool import MaxPool
 from lamina.ops.pool import WindowSum
-from lamina.ops.reduce import Max, Sum
+from lamina.ops.reduce import Max, MaxDim, Sum
 from lamina.ops.rnn import LSTMScan
 from lamina.ops.shape import Cat, Pad, Permute, Reshape
 from lamina.ops.trig import Cos, Sin
@@ -186,6 +186,16 @@ def _max(n: Node) -> list[str]:
     if n.b.opset >= 18:  # axes became an input in opset 18
         return [n.b.op("ReduceMax", n.names[0], n.b.const(np.int64(axes)), keepdims=keep)]
     return [n.b.op("ReduceMax", n.names[0], axes=axes, keepdims=keep)]
+
+
+@converts(MaxDim)
+def _max_dim(n: Node) -> list[str]:
+    dim, keep = n.kw["dim"] % len(n.in_shapes[0]), int(bool(n.kw["keepdim"]))
+    if n.b.opset >= 18:  # axes became an input in opset 18
+        values = n.b.op("ReduceMax", n.names[0], n.b.const(np.int64([dim])), keepdims=keep)
+    else:
+        values = n.b.op("ReduceMax", n.names[0], axes=[dim], keepdims=keep)
+    return [values, n.b.op("ArgMax", n.names[0], axis=dim, keepdims=keep)]
 
 
 @converts(Reshape)

@@ -70,15 +70,16 @@ class LogSoftmax(Function):
     """
 
     def forward(ctx, x, dim):
-        xp = ctx.xp
         m = x.max(axis=dim, keepdims=True)
-        z = x - xp.where(xp.isfinite(m), m, 0)
-        y = z - xp.log(xp.exp(z).sum(axis=dim, keepdims=True))
+        z = x - np.where(np.isfinite(m), m, 0)
+        y = z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
         ctx.dim, ctx.y = dim, y
         return y
 
     def backward(ctx, g):
-        return g - exp(ctx.output()) * sum(g, ctx.dim, keepdim=True)
+        y = ctx.output()
+        assert y is not None  # alive: a consumer (or the caller of backward) holds it
+        return g - exp(y) * sum(g, ctx.dim, keepdim=True)
 
 
 def log_softmax(x: TensorLike, dim: int = -1) -> Tensor:

@@ -34,12 +34,12 @@ class EinSum(Function):
         equation = f"{','.join(ins)}->{out}"
         exact = all(n == sizes[c] for x, s in zip(xs, ins) for c, n in zip(s, x.shape))
         # BLAS paths (optimize) need equal sizes; broadcast size-1 subscripts take the loop
-        return ctx.xp.einsum(equation, *xs, optimize=exact and len(xs) > 1)
+        return np.einsum(equation, *xs, optimize=exact and len(xs) > 1)
 
     def backward(ctx, g):
         xs, ins, sizes = ctx.inputs, ctx.ins, ctx.sizes
         fresh = iter(c for c in string.ascii_letters if c not in set("".join(ins) + ctx.out))
-        grads = []
+        grads: list[Tensor | None] = []
         for k, needed in enumerate(ctx.needs_input_grad):
             if not needed:
                 grads.append(None)

@@ -140,7 +140,7 @@ class Exp(Function):
     """y = exp(x).  dx = g * y."""
 
     def forward(ctx, x):
-        return ctx.xp.exp(x)
+        return np.exp(x)
 
     def backward(ctx, g):
         return g * ctx.output()
@@ -150,7 +150,7 @@ class Log(Function):
     """y = log(x).  dx = g / x."""
 
     def forward(ctx, x):
-        return ctx.xp.log(x)
+        return np.log(x)
 
     def backward(ctx, g):
         return g / ctx.inputs[0]
@@ -160,7 +160,7 @@ class Log1p(Function):
     """y = log(1 + x), accurate for small x.  dx = g / (1 + x)."""
 
     def forward(ctx, x):
-        return ctx.xp.log1p(x)
+        return np.log1p(x)
 
     def backward(ctx, g):
         return g / (1 + ctx.inputs[0])
@@ -170,7 +170,7 @@ class Sqrt(Function):
     """y = sqrt(x).  dx = g / (2 * y)."""
 
     def forward(ctx, x):
-        return ctx.xp.sqrt(x)
+        return np.sqrt(x)
 
     def backward(ctx, g):
         return g / (2 * ctx.output())
@@ -180,7 +180,7 @@ class Abs(Function):
     """y = |x|.  dx = g * sign(x) (0 at x = 0, as in PyTorch)."""
 
     def forward(ctx, x):
-        return ctx.xp.abs(x)
+        return np.abs(x)
 
     def backward(ctx, g):
         return g * _const(np.sign(ctx.inputs[0].data))
@@ -190,7 +190,7 @@ class Tanh(Function):
     """y = tanh(x).  dx = g * (1 - y**2)."""
 
     def forward(ctx, x):
-        return ctx.xp.tanh(x)
+        return np.tanh(x)
 
     def backward(ctx, g):
         y = ctx.output()
@@ -204,8 +204,8 @@ class Sigmoid(Function):
     """
 
     def forward(ctx, x):
-        e = ctx.xp.exp(-ctx.xp.abs(x))
-        return ctx.xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
     def backward(ctx, g):
         y = ctx.output()
@@ -220,8 +220,7 @@ class Softplus(Function):
     """
 
     def forward(ctx, x):
-        xp = ctx.xp
-        return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+        return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
     def backward(ctx, g):
         return g * sigmoid(ctx.inputs[0])
@@ -247,7 +246,7 @@ class Clip(Function):
             ctx.mask &= x >= lo
         if hi is not None:
             ctx.mask &= x <= hi
-        return ctx.xp.clip(x, lo, hi).astype(x.dtype, copy=False)
+        return np.clip(x, lo, hi).astype(x.dtype, copy=False)
 
     def backward(ctx, g):
         return g * _const(ctx.mask)
@@ -258,7 +257,7 @@ class Maximum(Function):
 
     def forward(ctx, a, b):
         ctx.weight = (a > b) + 0.5 * (a == b)
-        return ctx.xp.maximum(a, b)
+        return np.maximum(a, b)
 
     def backward(ctx, g):
         w = ctx.weight.astype(g.dtype)
@@ -270,7 +269,7 @@ class Where(Function):
 
     def forward(ctx, cond, a, b):
         ctx.cond = cond.astype(bool)
-        return ctx.xp.where(ctx.cond, a, b)
+        return np.where(ctx.cond, a, b)
 
     def backward(ctx, g):
         _, da, db = ctx.needs_input_grad
@@ -409,13 +408,11 @@ def where(condition: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
 
 
 def cast(x: Tensor, dtype: np.dtype) -> Tensor:
-    """Convert ``x`` to ``dtype``; differentiable between float dtypes."""
+    """Convert ``x`` to ``dtype``; differentiable between float dtypes (an integer or bool
+    output takes no gradient, as every integer output of a Function)."""
     if x.dtype == dtype:
         return x
-    out = Cast.apply(x, dtype=dtype)
-    if dtype.kind != "f":
-        out.requires_grad, out._ctx = False, None
-    return out
+    return Cast.apply(x, dtype=dtype)
 
 
 def sign(x: TensorLike) -> Tensor:

@@ -30,9 +30,9 @@ class IndexAdd(Function):
 
     def forward(ctx, g, index, shape):
         ctx.index = index
-        out = ctx.xp.zeros(shape, g.dtype)
+        out = np.zeros(shape, g.dtype)
         if _has_repeats(index):
-            ctx.xp.add.at(out, index, g)
+            np.add.at(out, index, g)
         else:
             out[index] = g
         return out
@@ -88,7 +88,7 @@ def _gather_index(owner: str, x: Tensor, dim: int, index: np.ndarray) -> tuple[n
             )
     if index.size and (index.min() < -x.shape[dim] or index.max() >= x.shape[dim]):
         raise IndexError(f"{owner}: index out of range [0, {x.shape[dim]}) in dim {dim}")
-    full = list(np.indices(index.shape, sparse=True))
+    full: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
     full[dim] = index
     return tuple(full)
 

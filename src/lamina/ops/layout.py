@@ -31,7 +31,7 @@ class Roll(Function):
 
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return ctx.xp.roll(x, shifts, axis=dims)
+        return np.roll(x, shifts, axis=dims)
 
     def backward(ctx, g):
         back = tuple(-s for s in ctx.shifts) if ctx.dims is not None else -ctx.shifts
@@ -104,7 +104,7 @@ def narrow(x: TensorLike, dim: int, start: int, length: int) -> Tensor:
         raise ShapeError(
             f"narrow: start ({start}) + length ({length}) exceeds dim {dim} of size {n}"
         )
-    return x[(*(slice(None),) * d, slice(start, start + length))]
+    return x[(slice(None),) * d + (slice(start, start + length),)]
 
 
 def t(x: TensorLike) -> Tensor:

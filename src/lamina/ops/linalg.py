@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import ShapeError
@@ -79,11 +81,13 @@ class Norm2(Function):
 
     def forward(ctx, x, dims, keepdim):
         ctx.kept = kept_shape(x.shape, dims)
-        return ctx.xp.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+        return np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
 
     def backward(ctx, g):
         x = ctx.inputs[0]
-        y = reshape(ctx.output(), ctx.kept)
+        out = ctx.output()
+        assert out is not None  # alive: a consumer (or the caller of backward) holds it
+        y = reshape(out, ctx.kept)
         zero = Tensor._wrap(y.data == 0)
         return x * where(zero, 0.0, reshape(g, ctx.kept) / where(zero, 1.0, y))
 

@@ -42,28 +42,35 @@ class Sum(Function):
 
 
 class Max(Function):
-    """y = max of x over dims.  dx = g at the maximum, shared evenly among ties.
-
-    Over a single ``dim`` the whole gradient goes to the index ``argmax`` reports, as in
-    PyTorch's ``max(dim)``; over all elements it is shared among ties, as in ``amax``.
-    """
+    """y = max of x over dims.  dx = g at the maximum, shared evenly among ties (as ``amax``)."""
 
     def forward(ctx, x, dims, keepdim):
-        xp = ctx.xp
-        if dims is not None and len(dims) == 1:
-            idx = xp.expand_dims(x.argmax(axis=dims[0]), dims[0])
-            y = xp.take_along_axis(x, idx, dims[0])
-            weight = xp.zeros(x.shape, x.dtype)
-            xp.put_along_axis(weight, idx, 1, dims[0])
-            ctx.indices = idx if keepdim else idx.squeeze(dims[0])
-        else:
-            y = x.max(axis=dims, keepdims=True)
-            weight = (x == y).astype(x.dtype)
-            weight /= weight.sum(axis=dims, keepdims=True)
+        y = x.max(axis=dims, keepdims=True)
+        weight = (x == y).astype(x.dtype)
+        weight /= weight.sum(axis=dims, keepdims=True)
         ctx.weight, ctx.kept = weight, y.shape
         return y if keepdim else y.reshape(_reduced_shape(x.shape, dims))
 
     def backward(ctx, g):
+        return reshape(g, ctx.kept) * Tensor._wrap(ctx.weight)
+
+
+class MaxDim(Function):
+    """(values, indices) of the maximum along one dim, from one node, as ``torch.max(x, dim)``.
+
+    dvalues: the whole gradient goes to the index ``argmax`` reports (the first maximum);
+    the indices are integers and take no gradient.
+    """
+
+    def forward(ctx, x, dim, keepdim):
+        idx = np.expand_dims(x.argmax(axis=dim), dim)
+        y = np.take_along_axis(x, idx, dim)
+        ctx.weight = np.zeros(x.shape, x.dtype)
+        np.put_along_axis(ctx.weight, idx, 1, dim)
+        ctx.kept = y.shape
+        return (y, idx) if keepdim else (y.squeeze(dim), idx.squeeze(dim))
+
+    def backward(ctx, g, _):
         return reshape(g, ctx.kept) * Tensor._wrap(ctx.weight)
 
 
@@ -88,17 +95,9 @@ def _extreme(owner: str, x: Tensor, dim: Any, keepdim: bool, numpy_names: dict) 
     dims, keepdim = reduce_args(owner, x.ndim, dim, keepdim, numpy_names)
     if x.data.size == 0:
         raise ValueError(f"{owner}: cannot reduce an empty tensor of shape {x.shape}")
-    values = Max.apply(x, dims=dims, keepdim=keepdim)
     if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
-        return values, Tensor._wrap(
-            values._ctx.indices if values._ctx else _argmax(x, dims, keepdim)
-        )
-    return values
-
-
-def _argmax(x: Tensor, dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
-    idx = x.data.argmax(axis=dims[0])
-    return np.expand_dims(idx, dims[0]) if keepdim else idx
+        return MaxDim.apply(x, dim=dims[0], keepdim=keepdim)
+    return Max.apply(x, dims=dims, keepdim=keepdim)
 
 
 def max(x: TensorLike, dim: Any = None, keepdim: bool = False, **numpy_names: Any) -> Any:
@@ -169,7 +168,7 @@ class CumSum(Function):
 
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return ctx.xp.cumsum(x, axis=dim, dtype=x.dtype)
+        return np.cumsum(x, axis=dim, dtype=x.dtype)
 
     def backward(ctx, g):
         flip = (slice(None),) * ctx.dim + (slice(None, None, -1),)

@@ -47,15 +47,13 @@ class Cat(Function):
 
     def forward(ctx, *xs, dim):
         ctx.dim = dim
-        return ctx.xp.concatenate(xs, axis=dim)
+        return np.concatenate(xs, axis=dim)
 
     def backward(ctx, g):
         bounds = np.cumsum([0] + [s[ctx.dim] for s in ctx.input_shapes])
         lead = (slice(None),) * ctx.dim
-        return tuple(
-            g[(*lead, slice(int(a), int(b)))] if needs else None
-            for a, b, needs in zip(bounds[:-1], bounds[1:], ctx.needs_input_grad)
-        )
+        spans = [(*lead, slice(int(a), int(b))) for a, b in itertools.pairwise(bounds)]
+        return tuple(g[s] if needs else None for s, needs in zip(spans, ctx.needs_input_grad))
 
 
 class Pad(Function):
@@ -63,7 +61,7 @@ class Pad(Function):
 
     def forward(ctx, x, widths, value):
         ctx.widths = widths
-        return ctx.xp.pad(x, widths, constant_values=value)
+        return np.pad(x, widths, constant_values=value)
 
     def backward(ctx, g):
         return g[tuple(slice(a, g.shape[i] - b) for i, (a, b) in enumerate(ctx.widths))]
@@ -188,7 +186,8 @@ def split(x: TensorLike, split_size_or_sections: Any, dim: int = 0) -> tuple[Ten
             raise ShapeError(f"split: sections {sizes} sum to {sum(sizes)}, but dim {dim} has {n}")
     lead = (slice(None),) * d
     starts = np.cumsum([0, *sizes])
-    return tuple(x[(*lead, slice(int(a), int(b)))] for a, b in itertools.pairwise(starts))
+    spans = [(*lead, slice(int(a), int(b))) for a, b in itertools.pairwise(starts)]
+    return tuple(x[s] for s in spans)
 
 
 def chunk(x: TensorLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
