@@ -79,7 +79,7 @@ class Tensor:
     _slot = 0  # which output of its producer this tensor is (set only for later outputs)
     _version = 0  # in-place changes so far (set on the instance by the first one)
     _changed_at = 0  # the in-place clock's tick of the last change (function.mark_changed)
-    _history: tuple[tuple[int, Function, int], ...] = ()  # earlier producers (ops/inplace.py)
+    _history: tuple[tuple[int, Function | None, int], ...] = ()  # earlier producers (ops/inplace)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data: np.ndarray = _to_array(data, dtype)

@@ -74,9 +74,9 @@ def update_(
     if not recording:
         if write is None:
             with grad_mode.set_grad_enabled(False):
-                new = compute(t).data
-            _check_result(owner, t, new)
-            write = lambda a: np.copyto(a, new, casting="unsafe")  # noqa: E731 (checked above)
+                value = compute(t).data
+            _check_result(owner, t, value)
+            write = lambda a: np.copyto(a, value, casting="unsafe")  # noqa: E731 (checked above)
         try:
             write(t.data)
         except ValueError as e:

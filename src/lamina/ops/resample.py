@@ -104,10 +104,9 @@ def interpolate(
         sizes = tuple(int(s) for s in _per_dim("size", size, n))
         scales: tuple[float | None, ...] = (None,) * n
     else:
-        scales = tuple(float(s) for s in _per_dim("scale_factor", scale_factor, n))
-        sizes = tuple(int(np.floor(x.shape[2 + i] * s)) for i, s in enumerate(scales))
-        if recompute_scale_factor:
-            scales = (None,) * n
+        factors = tuple(float(s) for s in _per_dim("scale_factor", scale_factor, n))
+        sizes = tuple(int(np.floor(x.shape[2 + i] * s)) for i, s in enumerate(factors))
+        scales = (None,) * n if recompute_scale_factor else factors
     if any(s <= 0 for s in sizes):
         raise ShapeError(f"interpolate: output size {sizes} must be positive (input {x.shape})")
     for i, (out, scale) in enumerate(zip(sizes, scales)):
