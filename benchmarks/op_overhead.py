@@ -46,6 +46,9 @@ def per_op_us(mode: str) -> tuple[float, float]:
 
 
 def main() -> None:
+    with open("/proc/cpuinfo") as f:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
+    print(f"op overhead on {cpu}")
     for mode in kernels.available():
         fwd, both = per_op_us(mode)
         print(f"op overhead [{mode:9s}]  forward {fwd:.2f} us/op   with backward {both:.2f} us/op")

@@ -148,3 +148,25 @@ def test_every_registered_key_names_a_function_of_lamina() -> None:
             cls = getattr(importlib.import_module(module), name, None)
             assert isinstance(cls, type) and issubclass(cls, Function), key
             assert cls.kernel_key == key
+
+
+def test_conv_kernel_gives_its_im2col_matrix_back_when_the_node_is_freed(monkeypatch) -> None:
+    from lamina.kernels.numpy import buffers
+
+    monkeypatch.setattr(buffers, "POOL_MIN", 1)  # pool every size, so a small conv shows it
+    kernels.release_buffers()
+    rng = np.random.default_rng(0)
+    x = L.tensor(rng.standard_normal((2, 3, 8, 8)), requires_grad=True)
+    w = L.tensor(rng.standard_normal((4, 3, 3, 3)), requires_grad=True)
+    with kernels.use("numpy"):
+        y = L.nn.functional.conv2d(x, w)
+        cols = y._ctx.cols
+        assert buffers.pooled_bytes() == 0  # taken by the node
+        y.sum().backward()
+        assert buffers.pooled_bytes() == cols.nbytes  # given back when the graph was freed
+        y2 = L.nn.functional.conv2d(x, w)
+        assert np.shares_memory(y2._ctx.cols, cols)  # and reused by the next convolution
+        with kernels.use("reference"):
+            expected = L.nn.functional.conv2d(x, w)
+        np.testing.assert_allclose(y2.numpy(), expected.numpy(), rtol=1e-12)
+    kernels.release_buffers()

@@ -19,7 +19,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["give_back", "kept_bytes", "release", "scratch", "take"]
+__all__ = ["give_back", "kept_bytes", "pooled_bytes", "release", "scratch", "take"]
 
 POOL_MIN, POOL_MAX = 32 << 20, 1 << 30  # bytes: glibc mmaps from 32 MB; at most 1 GB kept
 
@@ -78,6 +78,11 @@ def kept_bytes() -> int:
     """The bytes this thread's scratch and pool hold now."""
     buffers, free = _state()
     return sum(b.size for b in buffers.values()) + sum(b.size for b in free)
+
+
+def pooled_bytes() -> int:
+    """The bytes of this thread's pool: buffers given back and not yet taken again."""
+    return sum(b.size for b in _state()[1])
 
 
 def release() -> int:
