@@ -8,7 +8,7 @@ and every later method checks that the estimator is fitted and that the feature 
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -128,6 +128,26 @@ class BaseEstimator:
             )
 
 
+class _Predictor(Protocol):
+    """What ``score`` needs of the estimator a mixin is combined with."""
+
+    def predict(self, X: Any) -> np.ndarray: ...
+
+    def _validate_y(self, y: Any, n_samples: int, method: str, numeric: bool) -> np.ndarray: ...
+
+
+class _Transformer(Protocol):
+    """What ``fit_transform`` needs of the estimator ``TransformerMixin`` is combined with."""
+
+    def fit(self, X: Any, y: Any) -> _Transformer: ...
+
+    def transform(self, X: Any) -> np.ndarray: ...
+
+
+# Each mixin's super().__sklearn_tags__() reaches BaseEstimator (or scikit-learn's) only in
+# the class that combines them, which mypy cannot see from the mixin: hence type: ignore[misc].
+
+
 class RegressorMixin:
     """Adds ``score``: the coefficient of determination R**2 of ``predict``."""
 
@@ -141,10 +161,10 @@ class RegressorMixin:
         tags.target_tags.required = True
         return tags
 
-    def score(self, X: Any, y: Any) -> float:
+    def score(self: _Predictor, X: Any, y: Any) -> float:
         """Return R**2 = 1 - sum_i (y_i - yhat_i)**2 / sum_i (y_i - mean(y))**2."""
-        y_pred = self.predict(X)  # type: ignore[attr-defined]
-        y = self._validate_y(y, y_pred.shape[0], "score", numeric=True)  # type: ignore[attr-defined]
+        y_pred = self.predict(X)
+        y = self._validate_y(y, y_pred.shape[0], "score", numeric=True)
         ss_res = float(np.sum((y - y_pred) ** 2))
         ss_tot = float(np.sum((y - y.mean()) ** 2))
         return 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else 0.0)
@@ -168,10 +188,10 @@ class ClassifierMixin:
         self.classes_, indices = as_class_labels(f"{type(self).__name__}.{method}", y)
         return indices
 
-    def score(self, X: Any, y: Any) -> float:
+    def score(self: _Predictor, X: Any, y: Any) -> float:
         """Return the accuracy: the fraction of samples whose label ``predict`` gets right."""
-        y_pred = self.predict(X)  # type: ignore[attr-defined]
-        y = self._validate_y(y, y_pred.shape[0], "score", numeric=False)  # type: ignore[attr-defined]
+        y_pred = self.predict(X)
+        y = self._validate_y(y, y_pred.shape[0], "score", numeric=False)
         return float(np.mean(y_pred == y))
 
 
@@ -186,9 +206,9 @@ class TransformerMixin:
         tags.transformer_tags = TransformerTags()
         return tags
 
-    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+    def fit_transform(self: _Transformer, X: Any, y: Any = None) -> np.ndarray:
         """Fit to ``X`` (and ``y`` where used), then return ``transform(X)``."""
-        return self.fit(X, y).transform(X)  # type: ignore[attr-defined]
+        return self.fit(X, y).transform(X)
 
 
 def _same(a: Any, b: Any) -> bool:

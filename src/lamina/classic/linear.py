@@ -26,6 +26,9 @@ class _LinearModel(RegressorMixin, BaseEstimator):
 
     coef_: np.ndarray
     intercept_: float
+    fit_intercept: bool
+    n_iter_: int
+    loss_history_: list[float]
 
     def predict(self, X: Any) -> np.ndarray:
         """Return yhat = X @ coef_ + intercept_, shape (n_samples,)."""

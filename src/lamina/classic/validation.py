@@ -52,7 +52,7 @@ def _joined(cls: type, other: type, sklearn_name: str) -> type:
 
 
 def _rebuild(cls: type, sklearn_name: str, args: tuple[Any, ...]) -> BaseException:
-    return bridged(cls, sklearn_name)(*args)  # type: ignore[no-any-return]
+    return bridged(cls, sklearn_name)(*args)
 
 
 def as_2d_float_array(owner: str, X: Any) -> np.ndarray:
