@@ -13,6 +13,7 @@ import pytest
 
 from lamina.cli.__main__ import main
 from lamina.cli.recipes import RECIPES
+from lamina.cli.runs import evaluate
 
 
 @pytest.mark.slow  # ~15 s of CPU
@@ -25,6 +26,7 @@ def test_detect_shapes_one_epoch_reaches_map50_of_0_7_and_draws_its_detections(
     assert metrics["test_map50"] >= 0.7  # measured 0.793 (500 held-out images)
     assert (tmp_path / "r" / "detections.png").stat().st_size > 10_000
     assert json.loads((tmp_path / "r" / "config.json").read_text())["task"] == "detection"
+    assert evaluate(tmp_path / "r") == {"test_map50": metrics["test_map50"]}  # reloaded model
 
 
 @pytest.mark.slow  # ~6 s of CPU
@@ -38,6 +40,8 @@ def test_siamese_mnist_one_epoch_verifies_unseen_digits_and_plots_embeddings(
     assert metrics["test_verification_accuracy"] >= 0.6  # measured 0.642
     assert 0 < metrics["test_eer"] < 0.5 and metrics["threshold"] > 0
     assert (tmp_path / "r" / "embeddings.png").stat().st_size > 10_000
+    again = evaluate(tmp_path / "r")  # the reloaded model on the same seeded pairs
+    assert again == {k: v for k, v in metrics.items() if k.startswith("test_")}
 
 
 def test_vision_recipes_are_listed_with_their_tasks() -> None:

@@ -328,6 +328,10 @@ def evaluate(run: str | os.PathLike[str]) -> dict[str, float]:
     """
     recipe, model, extra, config = load_run(run)
     data = recipe.data(config["seed"])
+    if recipe.task in ("detection", "verification"):
+        from lamina.cli.vision_runs import evaluate_vision
+
+        return evaluate_vision(recipe, model, data)
     if data.extra.get("fingerprint") != extra.get("fingerprint"):
         raise RunError(
             f"{run}: the data file {recipe.spec['data'].get('path')} changed since training; "

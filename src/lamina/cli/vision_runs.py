@@ -38,8 +38,8 @@ from lamina.vision import (
     roc_curve,
 )
 
-__all__ = ["VISION_TASKS", "build_vision_model", "mnist_unseen_data", "shapes_data",
-           "train_vision"]  # fmt: skip
+__all__ = ["VISION_TASKS", "build_vision_model", "evaluate_vision", "mnist_unseen_data",
+           "shapes_data", "train_vision"]  # fmt: skip
 
 VISION_TASKS = ("detection", "verification")
 SHAPES_SIZES = (2000, 300, 500)  # train, validation, test images (500 held out, as issue 18)
@@ -107,14 +107,17 @@ def _detection(recipe: Recipe, model: Any, data: Data, run: Path, verbose: int) 
         spec["epochs"], spec["batch_size"], spec["lr"], spec["seed"],
         on_epoch=lambda e, loss: _log(verbose, f"epoch {e + 1}: loss {loss:.4f}"),
     )  # fmt: skip
-    results: dict[str, float] = {}
-    for name, (xs, objs) in (("val", data.val), ("test", data.test)):
-        found = detect(model, xs)
-        truths = [(o[:, :4], o[:, 4].astype(np.int64)) for o in objs]
-        results[f"{name}_map50"] = mean_average_precision(found, truths, 0.5, model.C)
-    _detections_png(data.test[0][:8], found[:8], data.extra["classes"], run / "detections.png")
+    results = {**_map50(model, data.val, "val"), **_map50(model, data.test, "test")}
+    found = detect(model, data.test[0][:8])
+    _detections_png(data.test[0][:8], found, data.extra["classes"], run / "detections.png")
     _history(run / "history.csv", losses)
     return results
+
+
+def _map50(model: Any, split: tuple[np.ndarray, np.ndarray], name: str) -> dict[str, float]:
+    xs, objs = split
+    truths = [(o[:, :4], o[:, 4].astype(np.int64)) for o in objs]
+    return {f"{name}_map50": mean_average_precision(detect(model, xs), truths, 0.5, model.C)}
 
 
 def _detections_png(images: np.ndarray, found: list, classes: list, path: Path) -> None:
@@ -148,20 +151,7 @@ def _verification(recipe: Recipe, model: Any, data: Data, run: Path, verbose: in
                                                   f"active {f:.3f}"),
     )  # fmt: skip
 
-    def distances(split: tuple[np.ndarray, np.ndarray], seed: int) -> tuple[np.ndarray, ...]:
-        pairs, same = make_pairs(split[1], 2000, seed)
-        e = embed(model, split[0])
-        return np.linalg.norm(e[pairs[:, 0]] - e[pairs[:, 1]], axis=1), same
-
-    dv, sv = distances(data.val, spec["seed"] + 1)
-    threshold, val_acc = best_threshold(dv, sv)
-    dt, st = distances(data.test, spec["seed"] + 2)
-    fpr, tpr, _ = roc_curve(dt, st)
-    results = {
-        "threshold": threshold, "val_verification_accuracy": val_acc,
-        "test_verification_accuracy": float(((dt <= threshold) == st).mean()),
-        "test_auc": auc(fpr, tpr), "test_eer": equal_error_rate(dt, st)[0],
-    }  # fmt: skip
+    results = _verification_metrics(model, data, spec["seed"])
     from lamina.training.plot_images import plot_embeddings
 
     xs, ys = data.test
@@ -169,6 +159,33 @@ def _verification(recipe: Recipe, model: Any, data: Data, run: Path, verbose: in
                     title="unseen digits 7-9: embeddings (PCA)")  # fmt: skip
     _history(run / "history.csv", losses)
     return results
+
+
+def _verification_metrics(model: Any, data: Data, seed: int) -> dict[str, float]:
+    """Threshold chosen on 2,000 validation pairs; accuracy, AUC and EER on 2,000 test pairs."""
+
+    def distances(split: tuple[np.ndarray, np.ndarray], seed: int) -> tuple[np.ndarray, ...]:
+        pairs, same = make_pairs(split[1], 2000, seed)
+        e = embed(model, split[0])
+        return np.linalg.norm(e[pairs[:, 0]] - e[pairs[:, 1]], axis=1), same
+
+    dv, sv = distances(data.val, seed + 1)
+    threshold, val_acc = best_threshold(dv, sv)
+    dt, st = distances(data.test, seed + 2)
+    fpr, tpr, _ = roc_curve(dt, st)
+    return {
+        "threshold": threshold, "val_verification_accuracy": val_acc,
+        "test_verification_accuracy": float(((dt <= threshold) == st).mean()),
+        "test_auc": auc(fpr, tpr), "test_eer": equal_error_rate(dt, st)[0],
+    }  # fmt: skip
+
+
+def evaluate_vision(recipe: Recipe, model: Module, data: Data) -> dict[str, float]:
+    """A vision run's held-out metrics again (``lamina evaluate``): the same pairs and images."""
+    if recipe.task == "detection":
+        return _map50(model, data.test, "test")
+    results = _verification_metrics(model, data, recipe.spec["seed"])
+    return {k: v for k, v in results.items() if k.startswith("test_")}
 
 
 def train_vision(recipe: Recipe, run: Path, verbose: int, data: Data) -> dict[str, float]:
