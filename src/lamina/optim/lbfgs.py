@@ -297,7 +297,7 @@ class LBFGS(Optimizer):
         return _strong_wolfe(objective, t, d, loss, g, gtd, max_ls=max_ls)
 
     # ------------------------------------------------------------------ stepping
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Run up to ``max_iter`` L-BFGS iterations; return the closure's first loss.
 
         Raises
@@ -334,7 +334,9 @@ class LBFGS(Optimizer):
                 d, h_diag = -flat_grad, 1.0
                 dirs = stps = np.empty((0, flat_grad.size), flat_grad.dtype)
                 ro = np.empty(0, flat_grad.dtype)
-            else:
+            else:  # the state an earlier iteration left
+                assert d is not None and t is not None and dirs is not None
+                assert stps is not None and ro is not None
                 y, s = flat_grad - prev_flat_grad, d * t
                 ys = y @ s
                 if ys > 1e-10:  # keep the pair only where the curvature is positive

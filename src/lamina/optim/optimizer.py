@@ -59,7 +59,7 @@ class Optimizer:
             raise TypeError(
                 f"{self._name}: params must be an iterable of tensors or dicts, got a Tensor"
             )
-        groups = list(params)
+        groups: list[Any] = list(params)  # Tensors or group dicts; add_param_group checks each
         if not groups:
             raise ValueError(f"{self._name}: got an empty parameter list")
         if not isinstance(groups[0], dict):

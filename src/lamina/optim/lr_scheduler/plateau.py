@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 from lamina.errors import check_in, check_nonnegative
@@ -56,7 +55,7 @@ class ReduceLROnPlateau(LRScheduler):
         threshold: float = 1e-4,
         threshold_mode: str = "rel",
         cooldown: int = 0,
-        min_lr: float | Sequence[float] = 0.0,
+        min_lr: float | list[float] | tuple[float, ...] = 0.0,
         eps: float = 1e-8,
     ) -> None:
         name = "ReduceLROnPlateau"
@@ -87,6 +86,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a < best * (1.0 - th) if self.threshold_mode == "rel" else a < best - th
         return a > best * (1.0 + th) if self.threshold_mode == "rel" else a > best + th
 
+    # PyTorch's ReduceLROnPlateau.step takes the metric, unlike every other scheduler's step
     def step(self, metrics: Any) -> None:  # type: ignore[override]
         """Record this step's metric and drop the rates if it has plateaued."""
         current = float(metrics)
