@@ -104,7 +104,9 @@ class EarlyStopping(_Monitor):
     ) -> None:
         super().__init__(monitor, mode, min_delta)
         self.patience, self.restore_best_weights = patience, restore_best_weights
-        self.wait, self.stopped_epoch, self.best_epoch = 0, None, None
+        self.wait = 0
+        self.stopped_epoch: int | None = None
+        self.best_epoch: int | None = None
         self.best_weights: dict[str, np.ndarray] | None = None
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:

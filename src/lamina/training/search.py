@@ -126,7 +126,7 @@ class SearchResult:
         cls, configs: Sequence[dict[str, Any]], scores: Sequence[np.ndarray]
     ) -> SearchResult:
         """Rank configurations by their mean fold score, highest first."""
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"params": dict(p), "mean_score": float(s.mean()), "std_score": float(s.std()),
              "fold_scores": [float(v) for v in s]}
             for p, s in zip(configs, scores, strict=True)

@@ -234,7 +234,8 @@ class Trainer:
         self.model.train()
         if hasattr(getattr(self.train_data, "sampler", None), "set_epoch"):
             self.train_data.sampler.set_epoch(epoch)  # a DistributedSampler's order
-        total, count, outs, ys = 0.0, 0, [], []
+        total, outs, ys = 0.0, [], []
+        count: float = 0  # samples; a float once reduce_sums has summed it over the ranks
         for batch, (x, y) in enumerate(self.train_data):
             for cb in self.callbacks:
                 cb.on_batch_begin(batch)
@@ -263,7 +264,8 @@ class Trainer:
         loader = shard_eval_loader(loader)  # under mpiexec: this rank's part
         was_training = self.model.training
         self.model.eval()
-        total, count, outs, ys = 0.0, 0, [], []
+        total, outs, ys = 0.0, [], []
+        count: float = 0  # samples; a float once reduce_sums has summed it over the ranks
         with no_grad():
             for x, y in loader:
                 out = self.model(x)
