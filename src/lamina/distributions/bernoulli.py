@@ -69,13 +69,17 @@ class Bernoulli(Distribution):
     @property
     def probs(self) -> Tensor:
         """P(X = 1)."""
-        return self._probs if self._probs is not None else sigmoid(self._logits)
+        if self._probs is not None:
+            return self._probs
+        assert self._logits is not None  # exactly one of the two is held
+        return sigmoid(self._logits)
 
     @property
     def logits(self) -> Tensor:
         """log(p / (1 - p))."""
         if self._logits is not None:
             return self._logits
+        assert self._probs is not None  # exactly one of the two is held
         eps = float(np.finfo(self._probs.dtype).eps)
         p = clip(self._probs, eps, 1 - eps)
         return log(p) - log1p(-p)

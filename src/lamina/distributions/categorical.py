@@ -79,13 +79,17 @@ class Categorical(Distribution):
     @property
     def probs(self) -> Tensor:
         """P(X = k) along the last dimension (sums to 1)."""
-        return self._probs if self._probs is not None else softmax(self._logits, -1)
+        if self._probs is not None:
+            return self._probs
+        assert self._logits is not None  # exactly one of the two is held
+        return softmax(self._logits, -1)
 
     @property
     def logits(self) -> Tensor:
         """Normalized log-probabilities, log P(X = k)."""
         if self._logits is not None:
             return self._logits
+        assert self._probs is not None  # exactly one of the two is held
         eps = float(np.finfo(self._probs.dtype).eps)
         return log(clip(self._probs, eps, 1 - eps))
 
