@@ -18,7 +18,7 @@ __all__ = [
 
 
 class _Loss(Module):
-    _reductions = REDUCTIONS
+    _reductions: tuple[str, ...] = REDUCTIONS
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()

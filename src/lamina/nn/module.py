@@ -224,6 +224,7 @@ class Module:
 
         PyTorch's signature: ``prefix`` comes first and is put before every name.
         """
+        # the _parameters store holds Parameters only; _named_members yields either store's
         yield from self._named_members("_parameters", prefix, recurse)  # type: ignore[misc]
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
