@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lamina.cli.__main__ import main
@@ -18,7 +19,7 @@ from lamina.cli.runs import evaluate
 
 @pytest.mark.slow  # ~15 s of CPU
 def test_detect_shapes_one_epoch_reaches_map50_of_0_7_and_draws_its_detections(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["train", "detect-shapes", "--epochs", "1", "--out", str(tmp_path / "r"),
                  "--quiet"]) == 0  # fmt: skip
@@ -27,6 +28,9 @@ def test_detect_shapes_one_epoch_reaches_map50_of_0_7_and_draws_its_detections(
     assert (tmp_path / "r" / "detections.png").stat().st_size > 10_000
     assert json.loads((tmp_path / "r" / "config.json").read_text())["task"] == "detection"
     assert evaluate(tmp_path / "r") == {"test_map50": metrics["test_map50"]}  # reloaded model
+    np.save(tmp_path / "one.npy", np.zeros((1, 48, 48), np.float32))
+    assert main(["predict", str(tmp_path / "r"), str(tmp_path / "one.npy")]) == 2
+    assert "'lamina predict' serves classifiers and regressors" in capsys.readouterr().err
 
 
 @pytest.mark.slow  # ~6 s of CPU

@@ -146,6 +146,11 @@ def format_predictions(
     probability; for a regression run source and predicted value."""
     loaded = load_run(run)
     recipe, _, extra, _ = loaded
+    if recipe.kind in ("detector", "embedding"):  # the vision runs: lamina.vision's functions
+        raise RunError(
+            f"{run}: 'lamina predict' serves classifiers and regressors; this "
+            f"{recipe.kind} run is used from Python (lamina.vision.detect, embed)"
+        )
     results = _predict(loaded, paths)
     if recipe.kind == "regressor":
         return ["source", "prediction"], [[s, float(out[0, 0])] for s, out in results]
