@@ -15,6 +15,7 @@ from lamina.training.keras import Model
 from lamina.training.network_estimator import NetworkEstimator
 from lamina.training.plot_images import plot_embeddings, plot_feature_maps, plot_filters
 from lamina.training.plots import (
+    plot_attention,
     plot_confusion_matrix,
     plot_decision_boundary,
     plot_gradient_norms,
@@ -33,6 +34,7 @@ __all__ = [
     "CSVLogger", "Callback", "EarlyStopping", "GradientMonitor", "History",
     "LearningRateScheduler", "Model", "ModelCheckpoint", "NetworkEstimator", "ProgressBar",
     "SearchResult", "TerminateOnNaN", "Trainer", "as_loader", "cross_val_score", "grid_search",
-    "log_uniform", "plot_confusion_matrix", "plot_decision_boundary", "plot_embeddings",
+    "log_uniform", "plot_attention", "plot_confusion_matrix", "plot_decision_boundary",
+    "plot_embeddings",
     "plot_feature_maps", "plot_filters", "plot_gradient_norms", "plot_history", "random_search",
 ]  # fmt: skip

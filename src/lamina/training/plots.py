@@ -20,6 +20,7 @@ from lamina.errors import ShapeError
 from lamina.training.files import atomic_open
 
 __all__ = [
+    "plot_attention",
     "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_gradient_norms",
@@ -280,5 +281,52 @@ def plot_gradient_norms(
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_attention(
+    weights: Any,
+    path: PathLike,
+    source: Sequence[str] | None = None,
+    target: Sequence[str] | None = None,
+    *,
+    title: str = "attention",
+    dpi: int = 100,
+) -> Path:
+    """Attention weights as a heat map: source tokens across, target tokens down.
+
+    Parameters
+    ----------
+    weights : array_like of shape (T, S)
+        ``weights[t, s]``: how much target step t attends to source step s (rows sum to 1).
+    path : str or PathLike
+    source, target : sequence of S (T) str or None
+        Tick labels; None numbers the steps.
+    title : str, default="attention"
+    dpi : int, default=100
+
+    Returns
+    -------
+    Path of the written PNG.
+    """
+    w = _array("plot_attention", weights, "weights", 2)
+    t, s = w.shape
+    src = [str(c) for c in source] if source is not None else [str(i) for i in range(s)]
+    tgt = [str(c) for c in target] if target is not None else [str(i) for i in range(t)]
+    if (len(tgt), len(src)) != (t, s):
+        raise ValueError(
+            f"plot_attention: expected {s} source and {t} target labels for weights of shape "
+            f"{w.shape}, got {len(src)} and {len(tgt)}"
+        )
+    fig = _figure("plot_attention", (max(3.5, 0.3 * s + 1.5), max(3.0, 0.3 * t + 1.2)), dpi)
+    ax = fig.add_subplot()
+    image = ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+    fig.colorbar(image, ax=ax)
+    ax.set_xticks(range(s), src)
+    ax.set_yticks(range(t), tgt)
+    ax.set_xlabel("source")
+    ax.set_ylabel("target")
+    ax.set_title(title)
     fig.tight_layout()
     return _save(fig, path)
