@@ -11,15 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
 
 from lamina.autodiff.function import Function
+from lamina.autodiff.tensor import Tensor
+from onnx import TensorProto, helper, numpy_helper
 
 __all__ = ["Builder", "ExportError", "Node"]
 
 
 class ExportError(ValueError):
     """A model that cannot be exported as it is: the message names the op and its place."""
+
+
+def _alive(t: Tensor | None) -> Tensor:
+    """A traced output, alive: held by the node that used it or by the trace's outputs."""
+    assert t is not None
+    return t
 
 
 class Builder:
@@ -62,7 +69,7 @@ class Builder:
             for axis, (na, nb) in enumerate(zip(xa.shape, xb.shape)):
                 if (na, nb) == (a, b):
                     shape = self.input_shape(i)
-                    return self.op("Gather", shape, self.const(np.int64([axis])), axis=0)
+                    return self.op("Gather", shape, self.const(np.array([axis], np.int64)), axis=0)
         return None
 
 
@@ -84,10 +91,10 @@ class Node:
         return [t.shape for t in self.fn._inputs]
 
     def out_shape(self, slot: int = 0) -> tuple[int, ...]:
-        return self.fn._outs[slot]().shape
+        return _alive(self.fn._outs[slot]()).shape
 
     def out_shape2(self, slot: int = 0) -> tuple[int, ...]:
-        return self.twin._outs[slot]().shape
+        return _alive(self.twin._outs[slot]()).shape
 
     def dtype(self, i: int = 0) -> np.dtype:
         return self.fn._inputs[i].dtype
@@ -110,7 +117,7 @@ class Node:
         if len(a) != len(b):
             raise self.fail(f"its shape's rank depends on the input: {a} vs {b}")
         if a == b:
-            return self.b.const(np.int64(list(a)))
+            return self.b.const(np.array(list(a), np.int64))
         parts: list[str] = []
         run: list[int] = []
         inferred = False
@@ -128,11 +135,11 @@ class Node:
                 run.append(-1)
                 continue
             if run:
-                parts.append(self.b.const(np.int64(run)))
+                parts.append(self.b.const(np.array(run, np.int64)))
                 run = []
             parts.append(dim)
         if run:
-            parts.append(self.b.const(np.int64(run)))
+            parts.append(self.b.const(np.array(run, np.int64)))
         return parts[0] if len(parts) == 1 else self.b.op("Concat", *parts, axis=0)
 
 

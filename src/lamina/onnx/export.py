@@ -53,7 +53,8 @@ class _Names:
     """The ONNX name of every value the nodes use: node outputs, inputs, weights, constants."""
 
     def __init__(self, b: Builder, model: Any, one: Trace, two: Trace, names: list[str]) -> None:
-        self.b, self.values = b, {}
+        self.b = b
+        self.values: dict[tuple[int, int], str] = {}
         self.inputs = {id(t): n for t, n in zip(one.inputs, names)}
         self.weights: dict[int, tuple[str, Tensor]] = {}
         for prefix, t in [*model.named_parameters(), *model.named_buffers()]:
@@ -72,7 +73,7 @@ class _Names:
             return name
         if t.shape == t2.shape and np.array_equal(t.data, t2.data):
             return self.b.const(t.data)
-        if t.size and t2.size and _uniform(t.data) and _uniform(t2.data):
+        if t.data.size and t2.data.size and _uniform(t.data) and _uniform(t2.data):
             value = t.data.reshape(-1)[:1].reshape(())  # zeros of the batch's size, say
             if value == t2.data.reshape(-1)[0]:
                 shape = Node(self.b, fn, twin, [], where).shape_input(t.shape, t2.shape, False)
@@ -109,7 +110,7 @@ class _Names:
             ):
                 name = self.of(fn, twin, 0, where)
                 if self.b.opset >= 18:
-                    axes = self.b.const(np.int64([d]))
+                    axes = self.b.const(np.array([d], np.int64))
                     return self.b.op("ReduceMax", name, axes, keepdims=1)
                 return self.b.op("ReduceMax", name, axes=[d], keepdims=1)
         return None
@@ -234,7 +235,12 @@ def _dims(
     ]
 
 
-def _value_infos(names, arrays, dyn, others) -> list[Any]:  # type: ignore[no-untyped-def]
+def _value_infos(
+    names: list[str],
+    arrays: list[np.ndarray],
+    dyn: dict[str, dict[int, str]],
+    others: list[np.ndarray],
+) -> list[Any]:
     from onnx import helper
 
     return [
@@ -245,7 +251,15 @@ def _value_infos(names, arrays, dyn, others) -> list[Any]:  # type: ignore[no-un
     ]
 
 
-def _outputs(b, table, one, two, names, dyn, output_names) -> list[Any]:  # type: ignore[no-untyped-def]
+def _outputs(
+    b: Builder,
+    table: _Names,
+    one: Trace,
+    two: Trace,
+    names: list[str],
+    dyn: dict[str, dict[int, str]],
+    output_names: list[str] | None,
+) -> list[Any]:
     from onnx import helper
 
     out_names = list(output_names or [f"output_{i}" for i in range(len(one.outputs))])

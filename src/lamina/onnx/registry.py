@@ -8,6 +8,7 @@ module of its own that calls ``converts``; nothing else in the exporter changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -71,8 +72,15 @@ _SAME = {Add: "Add", Sub: "Sub", Mul: "Mul", Div: "Div", Neg: "Neg", Exp: "Exp",
          Sqrt: "Sqrt", Abs: "Abs", Tanh: "Tanh", Sigmoid: "Sigmoid", Relu: "Relu",
          Maximum: "Max", Pow: "Pow", MatMul: "MatMul", Copy: "Identity", Sin: "Sin",
          Cos: "Cos"}  # fmt: skip
+
+
+def _same(op: str) -> Converter:
+    """The converter of a node that is one ONNX operator ``op`` of the same inputs."""
+    return lambda n: [n.b.op(op, *n.names)]
+
+
 for _cls, _op in _SAME.items():
-    CONVERTERS[_cls] = lambda n, op=_op: [n.b.op(op, *n.names)]
+    CONVERTERS[_cls] = _same(_op)
 
 
 @converts(Softplus)
@@ -125,7 +133,7 @@ def _log_softmax(n: Node) -> list[str]:
     return [n.b.op("LogSoftmax", n.names[0], axis=int(n.kw["dim"]))]
 
 
-def _pads(geom) -> list[int]:  # type: ignore[no-untyped-def]
+def _pads(geom: Any) -> list[int]:
     (pt, pb), (pl, pr) = geom.pads
     return [int(pt), int(pl), int(pb), int(pr)]
 
@@ -176,7 +184,7 @@ def _axes(dims: object, ndim: int) -> list[int]:
 def _sum(n: Node) -> list[str]:
     axes = _axes(n.kw["dims"], len(n.in_shapes[0]))
     keep = int(bool(n.kw["keepdim"]))
-    return [n.b.op("ReduceSum", n.names[0], n.b.const(np.int64(axes)), keepdims=keep)]
+    return [n.b.op("ReduceSum", n.names[0], n.b.const(np.array(axes, np.int64)), keepdims=keep)]
 
 
 @converts(Max)
@@ -184,7 +192,7 @@ def _max(n: Node) -> list[str]:
     axes = _axes(n.kw["dims"], len(n.in_shapes[0]))
     keep = int(bool(n.kw["keepdim"]))
     if n.b.opset >= 18:  # axes became an input in opset 18
-        return [n.b.op("ReduceMax", n.names[0], n.b.const(np.int64(axes)), keepdims=keep)]
+        return [n.b.op("ReduceMax", n.names[0], n.b.const(np.array(axes, np.int64)), keepdims=keep)]
     return [n.b.op("ReduceMax", n.names[0], axes=axes, keepdims=keep)]
 
 
@@ -192,7 +200,9 @@ def _max(n: Node) -> list[str]:
 def _max_dim(n: Node) -> list[str]:
     dim, keep = n.kw["dim"] % len(n.in_shapes[0]), int(bool(n.kw["keepdim"]))
     if n.b.opset >= 18:  # axes became an input in opset 18
-        values = n.b.op("ReduceMax", n.names[0], n.b.const(np.int64([dim])), keepdims=keep)
+        values = n.b.op(
+            "ReduceMax", n.names[0], n.b.const(np.array([dim], np.int64)), keepdims=keep
+        )
     else:
         values = n.b.op("ReduceMax", n.names[0], axes=[dim], keepdims=keep)
     return [values, n.b.op("ArgMax", n.names[0], axis=dim, keepdims=keep)]
@@ -229,7 +239,7 @@ def _pad(n: Node) -> list[str]:
     widths = n.kw["widths"]
     pads = [int(w[0]) for w in widths] + [int(w[1]) for w in widths]
     value = n.scalar(n.kw["value"])
-    return [n.b.op("Pad", n.names[0], n.b.const(np.int64(pads)), value, mode="constant")]
+    return [n.b.op("Pad", n.names[0], n.b.const(np.array(pads, np.int64)), value, mode="constant")]
 
 
 @converts(GetItem)
@@ -265,10 +275,9 @@ def _getitem(n: Node) -> list[str]:
             squeeze.append(axis)
     if axes:
         c = n.b.const
-        x = n.b.op("Slice", x, c(np.int64(starts)), c(np.int64(ends)), c(np.int64(axes)),
-                   c(np.int64(steps)))  # fmt: skip
+        x = n.b.op("Slice", x, *(c(np.array(v, np.int64)) for v in (starts, ends, axes, steps)))
     if squeeze:
-        x = n.b.op("Squeeze", x, n.b.const(np.int64(squeeze)))
+        x = n.b.op("Squeeze", x, n.b.const(np.array(squeeze, np.int64)))
     for axis, i in enumerate(index):
         if isinstance(i, np.ndarray):
             kept = axis - sum(a < axis for a in squeeze)
@@ -304,8 +313,8 @@ def _lstm(n: Node) -> list[str]:
     w, r = n.b.const(gates(params[0]), "lstm_W"), n.b.const(gates(params[1]), "lstm_R")
     biases = params[2:] or [np.zeros(4 * hid, params[0].dtype)] * 2
     bias = n.b.const(np.concatenate([gates(b[:, None])[..., 0] for b in biases], axis=1), "lstm_B")
-    zero = n.b.const(np.int64([0]))
+    zero = n.b.const(np.array([0], np.int64))
     h0, c0 = (n.b.op("Unsqueeze", name, zero) for name in n.names[1:3])
     y, yh, yc = n.b.add("LSTM", [n.names[0], w, r, bias, "", h0, c0], 3, hidden_size=hid)
-    one, zero = n.b.const(np.int64([1])), n.b.const(np.int64([0]))
+    one, zero = n.b.const(np.array([1], np.int64)), n.b.const(np.array([0], np.int64))
     return [n.b.op("Squeeze", y, one), n.b.op("Squeeze", yh, zero), n.b.op("Squeeze", yc, zero)]

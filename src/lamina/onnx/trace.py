@@ -32,7 +32,8 @@ def _recording() -> Iterator[None]:
         out = original.__func__(cls, *args, **kwargs)
         for t in out if isinstance(out, tuple) else (out,):
             if isinstance(t, Tensor) and type(t._ctx) is cls:
-                t._ctx._export_kwargs = kwargs
+                # an attribute only export reads (builder.Node.kw), not one Function declares
+                t._ctx._export_kwargs = kwargs  # type: ignore[attr-defined]
                 break
         return out
 
@@ -47,7 +48,7 @@ def _recording() -> Iterator[None]:
 def producer(fn: Function, t: Tensor) -> tuple[Function | None, int]:
     """The node (and output slot) that made input ``t`` of ``fn`` when ``fn`` used it."""
     if hasattr(fn, "_parent"):
-        return fn._parent(t)  # type: ignore[no-any-return]
+        return fn._parent(t)
     return t._ctx, getattr(t, "_slot", 0)
 
 
