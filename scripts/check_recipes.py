@@ -18,8 +18,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PATTERNS = (  # README's wording -> metrics.json key (percent figures are written x100)
+    (r"([0-9.]+)% test accuracy", "test_accuracy"),
+    (r"test perplexity ([0-9.]+)", "test_perplexity"),
+    (r"test mAP@0.5 ([0-9.]+)", "test_map50"),
+    (r"([0-9.]+)% verification accuracy", "test_verification_accuracy"),
+)
 ROW = re.compile(
-    r"^\| `([a-z0-9-]+)`(?: \(default\))? \|.*?\| ([^|]*?(?:test accuracy|perplexity)[^|]*) \|"
+    r"^\| `([a-z0-9-]+)`(?: \(default\))? \|.*?\| ([^|]*?(?:accuracy|perplexity|mAP)[^|]*) \|"
 )
 
 
@@ -31,19 +37,18 @@ def claims(readme: str) -> list[tuple[str, str, str]]:
         if not m:
             continue
         name, text = m.groups()
-        acc = re.search(r"([0-9.]+)% test accuracy", text)
-        ppl = re.search(r"test perplexity ([0-9.]+)", text)
-        if acc:
-            found.append((name, "test_accuracy", acc.group(1)))
-        elif ppl:
-            found.append((name, "test_perplexity", ppl.group(1)))
+        for pattern, key in PATTERNS:
+            m = re.search(pattern, text)
+            if m:
+                found.append((name, key, m.group(1)))
+                break
     return found
 
 
 def measured(key: str, value: float, figure: str) -> str:
     """The run's value written as README writes ``figure`` (same number of decimals)."""
     decimals = len(figure.partition(".")[2])
-    scaled = 100 * value if key == "test_accuracy" else value
+    scaled = 100 * value if key.endswith("accuracy") else value
     return f"{scaled:.{decimals}f}"
 
 
