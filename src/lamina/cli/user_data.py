@@ -54,7 +54,9 @@ def _task_of(values: Sequence[str] | np.ndarray, task: str | None) -> str:
     return "classification" if whole and len(np.unique(nums)) <= MAX_CLASSES else "regression"
 
 
-def _targets(values: Sequence[Any], task: str, where: str) -> tuple[np.ndarray, list[str]]:
+def _targets(
+    values: Sequence[Any] | np.ndarray, task: str, where: str
+) -> tuple[np.ndarray, list[str]]:
     """Class indices and sorted class names, or float32 (N, 1) targets for regression."""
     arr = np.asarray(values)
     if task == "regression":
