@@ -6,6 +6,7 @@ have its ``state_dict`` keys, shapes and order.
 
 from lamina.models.alexnet import AlexNet, alexnet
 from lamina.models.charcnn import ALPHABET, CharCNN, char_cnn, encode_chars
+from lamina.models.gpt import CharTransformer
 from lamina.models.inception import GoogLeNet, googlenet
 from lamina.models.lenet import LeNet5
 from lamina.models.lm import CharRNN
@@ -27,7 +28,8 @@ from lamina.models.vgg import (
 )
 
 __all__ = [
-    "ALPHABET", "MLP", "VGG", "AlexNet", "CharCNN", "CharRNN", "CifarResNet", "GoogLeNet",
+    "ALPHABET", "MLP", "VGG", "AlexNet", "CharCNN", "CharRNN", "CharTransformer",
+    "CifarResNet", "GoogLeNet",
     "Hypothesis", "LeNet5", "MobileNetV1", "ResNet", "Seq2Seq", "alexnet", "beam_search",
     "char_cnn", "encode_chars", "googlenet",
     "mobilenet_v1", "resnet18", "resnet34", "resnet50", "resnet_cifar", "vgg11", "vgg11_bn",
