@@ -327,6 +327,7 @@ class Tensor:
     def __ge__(self, other: TensorLike) -> Tensor:
         return _ops().ge(self, other)
 
+    # == and != give a boolean Tensor, elementwise as in PyTorch, not object's bool
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
         return _ops().eq(self, other)
 

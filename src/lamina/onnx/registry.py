@@ -7,7 +7,7 @@ module of its own that calls ``converts``; nothing else in the exporter changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -176,8 +176,8 @@ def _window_sum(n: Node) -> list[str]:
     return [n.b.op("Mul", avg, n.scalar(g.kernel[0] * g.kernel[1]))]
 
 
-def _axes(dims: object, ndim: int) -> list[int]:
-    return list(range(ndim)) if dims is None else [int(d) % ndim for d in dims]  # type: ignore[attr-defined]
+def _axes(dims: Iterable[int] | None, ndim: int) -> list[int]:
+    return list(range(ndim)) if dims is None else [int(d) % ndim for d in dims]
 
 
 @converts(Sum)

@@ -37,7 +37,7 @@ def _recording() -> Iterator[None]:
                 break
         return out
 
-    with _LOCK:
+    with _LOCK:  # the ignores: apply is swapped for the recording wrapper on purpose
         Function.apply = classmethod(apply)  # type: ignore[method-assign,assignment]
         try:
             yield
