@@ -7,6 +7,6 @@ the ``"numba"`` mode; an op without a Numba kernel runs its NumPy kernel. The co
 cached beside the modules (``__pycache__``), so only the first run after installing compiles.
 """
 
-from lamina.kernels.numba import im2col, lstm, norm, pool
+from lamina.kernels.numba import conv, im2col, lstm, norm, pool
 
-__all__ = ["im2col", "lstm", "norm", "pool"]
+__all__ = ["conv", "im2col", "lstm", "norm", "pool"]

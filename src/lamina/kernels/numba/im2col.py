@@ -14,6 +14,8 @@ from typing import Any
 import numba
 import numpy as np
 
+from lamina.kernels.numpy import buffers
+
 __all__ = ["col2im", "im2col"]
 
 
@@ -63,14 +65,17 @@ def _params(geom: Any) -> tuple[int, ...]:
     return kh, kw, sh, sw, dh, dw, pt, pl, ho, wo
 
 
-def im2col(x: np.ndarray, geom: Any) -> np.ndarray:
+def im2col(x: np.ndarray, geom: Any, scratch: bool = False) -> np.ndarray:
     """The (C*kh*kw, N*Ho*Wo) matrix whose columns are the flattened windows of x (N, C, H, W).
 
-    ``geom`` is the op's window geometry (kernel, stride, dilation, pads, out_hw).
+    ``geom`` is the op's window geometry (kernel, stride, dilation, pads, out_hw). The matrix
+    is a ``buffers.scratch`` buffer with ``scratch`` (valid until the next such call), else a
+    ``buffers.take`` one (the caller may give it back), as the NumPy kernel's.
     """
     n, c = x.shape[:2]
     (kh, kw), (ho, wo) = geom.kernel, geom.out_hw
-    out = np.empty((c * kh * kw, n * ho * wo), x.dtype)
+    shape = (c * kh * kw, n * ho * wo)
+    out = buffers.scratch(shape, x.dtype) if scratch else buffers.take(shape, x.dtype)
     _im2col(x, out, *_params(geom))
     return out
 

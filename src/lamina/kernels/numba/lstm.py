@@ -21,6 +21,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from lamina.kernels import register
+
 __all__ = ["lstm_backward", "lstm_forward"]
 
 
@@ -117,3 +119,28 @@ def lstm_backward(gout, dh, dc, x, w_ih, w_hh, hs, cs, acts, tcs, mask, truncate
     dw_hh = flat.T @ hs[:steps].reshape(steps * n, hid)
     db = flat.sum(axis=0) if n_biases else None
     return dx, dh.copy(), dc.copy(), dw_ih, dw_hh, db
+
+
+@register("lamina.ops.rnn.LSTMScan", "numba")
+class LSTMScan:
+    """The whole-sequence LSTM: per step one BLAS product and one compiled gate kernel;
+    backward likewise, then the weight gradients as three products over the sequence."""
+
+    def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
+        bias = sum(biases) if biases else None
+        hs, cs, acts, tcs = lstm_forward(x, h0, c0, w_ih, w_hh, bias, mask)
+        if ctx.grad_enabled:
+            ctx.saved = (hs, cs, acts, tcs, mask, truncate)
+        steps = x.shape[0]
+        out = hs[1:].copy() if mask is None else hs[1:] * mask[:, :, None]
+        return out, hs[steps].copy(), cs[steps].copy()
+
+    def backward(ctx, g, g_h, g_c):
+        hs, cs, acts, tcs, mask, truncate = ctx.saved
+        x, _, _, w_ih, w_hh = ctx.arrays[:5]
+        n_biases = len(ctx.needs_input_grad) - 5
+        dx, dh, dc, dw_ih, dw_hh, db = lstm_backward(
+            g, g_h, g_c, x, w_ih, w_hh, hs, cs, acts, tcs, mask, truncate, n_biases
+        )
+        dbs = [db if k == 0 else db.copy() for k in range(n_biases)]
+        return dx, dh, dc, dw_ih, dw_hh, *dbs

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from lamina.kernels import register
+
 __all__ = ["batch_norm_backward", "batch_norm_forward", "channel_stats"]
 
 
@@ -109,3 +111,25 @@ def batch_norm_backward(
     _backward(_as3(g), _as3(x), mean.astype(np.float64), inv.astype(np.float64),
               w.astype(np.float64), dx, dw, db)  # fmt: skip
     return dx.reshape(x.shape), dw.astype(g.dtype), db.astype(g.dtype)
+
+
+@register("lamina.ops.normalization.BatchNormTrain", "numba")
+class BatchNormTrain:
+    """The reference's batch norm on the statistics ``_batch_norm`` computed (centered =
+    x - mean, inv = 1 / sqrt(var + eps)): y and (dx, dw, db) each in one compiled pass per
+    channel, in the layout of x."""
+
+    def forward(ctx, x, *affine, centered, inv, axes, eps):
+        ctx.axes, ctx.eps, ctx.centered, ctx.inv = axes, eps, centered, inv
+        c = x.shape[1]
+        w, b = affine if affine else (np.ones(c, x.dtype), np.zeros(c, x.dtype))
+        return batch_norm_forward(centered, np.zeros(c), inv.reshape(c), w, b)
+
+    def backward(ctx, g):
+        needs, xc = ctx.needs_input_grad, ctx.centered
+        c = xc.shape[1]
+        w = ctx.arrays[1] if len(needs) > 1 else np.ones(c, xc.dtype)
+        dx, dw, db = batch_norm_backward(g, xc, np.zeros(c), ctx.inv.reshape(c), w)
+        if len(needs) == 1:
+            return dx
+        return dx if needs[0] else None, dw if needs[1] else None, db if needs[2] else None

@@ -13,6 +13,8 @@ from typing import Any
 import numba
 import numpy as np
 
+from lamina.kernels import register
+
 __all__ = ["max_pool2d_backward", "max_pool2d_forward"]
 
 
@@ -86,3 +88,26 @@ def max_pool2d_backward(g: np.ndarray, k: np.ndarray, geom: Any) -> np.ndarray:
     dx = _like(k, (*g.shape[:2], *geom.in_hw), g.dtype)
     _backward(g, k, dx, geom.kernel[1], *_params(geom))
     return dx
+
+
+@register("lamina.ops.maxpool.MaxPool", "numba")
+class MaxPool:
+    """y = max over each window and its first argmax, one compiled pass in x's layout;
+    dx = g at the argmax, one compiled pass."""
+
+    def forward(ctx, x, geom):
+        ctx.geom = geom
+        y, ctx.k = max_pool2d_forward(x, geom)
+        return y
+
+    def backward(ctx, g):
+        return max_pool2d_backward(g, ctx.k, ctx.geom)
+
+
+@register("lamina.ops.maxpool.MaxScatter", "numba")
+class MaxScatter:
+    """dx = g added at the argmax offsets k (N, C, Ho, Wo) of the reference's forward."""
+
+    def forward(ctx, g, k, geom):
+        ctx.k, ctx.geom = k, geom
+        return max_pool2d_backward(g, k, geom)
