@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="run folder (default: runs/<recipe>-<timestamp>)")
     t.add_argument("--steps-per-epoch", type=int, help="stop each epoch after this many batches")
     t.add_argument("--quiet", action="store_true", help="no progress output")
+    t.add_argument("--no-attention", action="store_true", help="a seq2seq recipe without attention")
     t.add_argument(
         "--overwrite", action="store_true", help="replace the run already in --out (deletes it)"
     )
@@ -90,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--temperature", type=float, default=0.8)
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--prime", default="The ")
+    tr = sub.add_parser("translate", help="decode text with a seq2seq run (seq2seq-dates)")
+    tr.add_argument("run")
+    tr.add_argument("text", nargs="+")
+    tr.add_argument("--beam", type=int, help="beam search of this width (default: greedy)")
     s = sub.add_parser(
         "summary", help="show a recipe's model or a zoo network (resnet18, ...), layer by layer"
     )
@@ -158,6 +163,7 @@ def _train(args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
         args.overwrite,
         data=args.data,
         target=args.target,
+        attention="none" if args.no_attention else None,
     )
 
 
@@ -172,7 +178,7 @@ def _run(args: argparse.Namespace) -> None:
             logging.getLogger().setLevel(logging.WARNING)
         run, results = _train(args)
         shown = ("test_accuracy", "test_rmse", "test_perplexity", "test_loss", "test_map50",
-                 "test_verification_accuracy", "test_auc")  # fmt: skip
+                 "test_verification_accuracy", "test_auc", "test_exact_match")  # fmt: skip
         for key in shown:
             if key in results and distributed.is_main():
                 print(f"{key}: {results[key]:.4f}")
@@ -190,6 +196,12 @@ def _run(args: argparse.Namespace) -> None:
             print("\t".join(str(v) for v in row[:3]))
     elif args.command == "generate":
         print(generate(args.run, args.length, args.temperature, args.seed, args.prime))
+    elif args.command == "translate":
+        from lamina.cli.seq2seq_runs import translate
+
+        if args.beam is not None and not 0 < args.beam <= 1000:
+            raise RunError(f"--beam must be a positive integer up to 1000, got {args.beam}")
+        print("\n".join(translate(args.run, args.text, args.beam)))
     elif args.command == "export":
         from lamina.cli.export import export_run
 

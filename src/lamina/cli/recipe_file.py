@@ -37,6 +37,9 @@ Check = Callable[[Any], str | None]  # None when the value is fine, else what wa
 TASKS += ("detection", "verification")  # the vision recipes (lamina.cli.vision_runs)
 SOURCES += ("shapes", "mnist-unseen")
 NETWORKS += ("TinyYOLO", "EmbeddingNet")
+TASKS += ("translation",)  # sequence-to-sequence recipes (lamina.cli.seq2seq_runs)
+SOURCES += ("dates",)
+NETWORKS += ("Seq2Seq",)
 
 
 class RecipeError(RunError):
@@ -139,6 +142,10 @@ NETWORK_ARGS["EmbeddingNet"] = {
     "channels": _list_of(_int(1, 1024), "channel counts"), "hidden": _int(1),
     "embedding_dim": _int(1), "margin": _num(0, lo_open=True),
     "mining": _choice(("batch_all", "batch_hard", "semi_hard")),
+}  # fmt: skip
+NETWORK_ARGS["Seq2Seq"] = {
+    "embedding_dim": _int(1), "hidden_size": _int(1), "cell": _choice(("gru", "lstm")),
+    "attention": _choice(("additive", "dot", "general", "none")),
 }  # fmt: skip
 DEFAULTS: dict[str, Any] = {
     "description": "", "optimizer": "adam", "lr": 1e-3, "weight_decay": 0.0, "epochs": 20,

@@ -152,6 +152,16 @@ def _small_cnn(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
 KINDS.update(detection="detector", verification="embedding")  # lamina.cli.vision_runs
 
 
+def _dates(seed: int) -> Data:
+    from lamina.cli.seq2seq_runs import dates_data  # it imports this module
+
+    return dates_data(seed)
+
+
+SOURCES["dates"] = (_dates, "translation", (32,))
+KINDS["translation"] = "translator"  # lamina.cli.seq2seq_runs
+
+
 def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
     """The recipe's ``model`` table built for the data (``extra``: input shape, classes)."""
     if "layers" in spec:

@@ -131,6 +131,7 @@ def train(
     overwrite: bool = False,
     data: str | os.PathLike[str] | None = None,
     target: str | None = None,
+    attention: str | None = None,
 ) -> tuple[Path, dict[str, float]]:
     """Train a recipe (a built-in name or a TOML/JSON file) into a run folder.
 
@@ -142,7 +143,7 @@ def train(
     _check_arguments(epochs, batch_size, lr, seed, steps_per_epoch)
     overrides = {
         "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
-        "steps_per_epoch": steps_per_epoch, "data.target": target,
+        "steps_per_epoch": steps_per_epoch, "data.target": target, "model.attention": attention,
         "data.path": None if data is None else str(Path(data).resolve()),
     }  # fmt: skip
     recipe = resolve_recipe(name, overrides)
@@ -154,6 +155,10 @@ def train(
             from lamina.cli.vision_runs import train_vision
 
             return run, train_vision(recipe, run, verbose, splits)
+        if recipe.task == "translation":  # its own loop: seq2seq_runs
+            from lamina.cli.seq2seq_runs import train_translation
+
+            return run, train_translation(recipe, run, verbose, splits)
         results = _train_into(recipe, run, verbose, data=splits)
     return run, results
 
