@@ -89,6 +89,16 @@ def test_beam_width_one_is_greedy_decoding(model: Seq2Seq) -> None:
         assert hyp.tokens == tuple(tokens[i, : len(hyp.tokens)])
 
 
+def test_beam_width_one_is_greedy_decoding_under_padding(model: Seq2Seq) -> None:
+    src = SRC.copy()
+    src[0, :2] = 0  # left padding, masked from attention
+    pad = src == 0
+    tokens, _ = model.greedy(src, max_length=8, src_padding=pad)
+    for i in range(len(src)):
+        hyp = model.beam_search(src[i], beam_width=1, max_length=8, src_padding=pad[i])[0]
+        assert hyp.tokens == tuple(tokens[i, : len(hyp.tokens)])
+
+
 def test_teacher_forcing_zero_feeds_the_models_own_argmax(model: Seq2Seq) -> None:
     tgt = np.random.default_rng(2).integers(0, 7, (3, 5))
     tgt[:, 0] = model.sos

@@ -179,6 +179,6 @@ def translate(run: str | Path, texts: list[str], beam: int | None = None) -> lis
     if beam is None:
         out, _ = model.greedy(x, length, src_padding=x == 0)
         return decode_targets(out, str(extra["tgt_chars"]))
-    hyps = [model.beam_search(row[row != 0], beam, length)[0].tokens for row in x]
+    hyps = [model.beam_search(row, beam, length, src_padding=row == 0)[0].tokens for row in x]
     return decode_targets(np.array([list(h) + [EOS] * (length - len(h)) for h in hyps]),
                           str(extra["tgt_chars"]))  # fmt: skip

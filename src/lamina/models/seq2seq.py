@@ -205,15 +205,18 @@ class Seq2Seq(Module):
 
     def beam_search(
         self, src: Sequence[int], beam_width: int = 5, max_length: int = 50, n_best: int = 1,
-        length_penalty: float = 1.0,
+        length_penalty: float = 1.0, src_padding: Any = None,
     ) -> list[Hypothesis]:  # fmt: skip
-        """The ``n_best`` hypotheses for one source sequence (see ``beam_search``)."""
+        """The ``n_best`` hypotheses for one source sequence (S,), its padding mask (S,) bool
+        given as in training (see ``beam_search``)."""
+        pad = None if src_padding is None else np.asarray(src_padding, bool)[None]
         with no_grad():
-            memory, state = self.encode(np.asarray(src)[None])
+            memory, state = self.encode(np.asarray(src)[None], pad)
 
             def step(last: np.ndarray, st: Any) -> tuple[np.ndarray, Any]:
-                mem = memory[Tensor._wrap(np.zeros(len(last), np.int64))]
-                logits, st, _ = self.step(last, st, mem)
+                rows = np.zeros(len(last), np.int64)  # every hypothesis reads the one source
+                mem = memory[Tensor._wrap(rows)]
+                logits, st, _ = self.step(last, st, mem, None if pad is None else pad[rows])
                 return log_softmax(logits, -1).numpy(), st
 
             return beam_search(
