@@ -26,12 +26,12 @@ from lamina.models.vgg import (
     vgg19,
     vgg19_bn,
 )
+from lamina.models.word_lm import NNLM, WordLSTM
 
 __all__ = [
-    "ALPHABET", "MLP", "VGG", "AlexNet", "CharCNN", "CharRNN", "CharTransformer",
-    "CifarResNet", "GoogLeNet",
-    "Hypothesis", "LeNet5", "MobileNetV1", "ResNet", "Seq2Seq", "alexnet", "beam_search",
-    "char_cnn", "encode_chars", "googlenet",
+    "ALPHABET", "MLP", "NNLM", "VGG", "AlexNet", "CharCNN", "CharRNN", "CharTransformer",
+    "CifarResNet", "GoogLeNet", "Hypothesis", "LeNet5", "MobileNetV1", "ResNet", "Seq2Seq",
+    "WordLSTM", "alexnet", "beam_search", "char_cnn", "encode_chars", "googlenet",
     "mobilenet_v1", "resnet18", "resnet34", "resnet50", "resnet_cifar", "vgg11", "vgg11_bn",
     "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn",
 ]  # fmt: skip
