@@ -81,7 +81,8 @@ def _running_stats(rng: np.random.Generator, shapes: Shapes, params: dict[str, A
 
 
 def _batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, **p: Any) -> Any:
-    return N.batch_norm(x, L.tensor(mean), L.tensor(var), w, b, momentum=0.3, eps=1e-3, **p)
+    stats = L.tensor(mean, dtype=x.dtype), L.tensor(var, dtype=x.dtype)  # as the torch twin
+    return N.batch_norm(x, *stats, w, b, momentum=0.3, eps=1e-3, **p)
 
 
 def _torch_batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, **p: Any) -> Any:
