@@ -61,4 +61,6 @@ def test_dates_recipe_without_attention_and_translate_errors(
     code, _, err = _cli(capsys, "translate", str(run), "3 May 1987 ~")
     assert code == 2 and "unknown '~'" in err
     code, _, err = _cli(capsys, "translate", str(tmp_path / "nowhere"), "3 May 1987")
-    assert code == 2 and "is not a run folder" in err
+    assert code == 2 and "no such run folder" in err
+    code, out, err = _cli(capsys, "evaluate", str(run))
+    assert code == 0 and out.startswith("test_exact_match: "), err

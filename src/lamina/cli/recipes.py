@@ -168,6 +168,10 @@ def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
         return parse_layers(spec["layers"])
     args = {k: v for k, v in spec.items() if k != "network"}
     network, shape = spec["network"], tuple(extra["input_shape"])
+    if network == "Seq2Seq":
+        from lamina.cli.seq2seq_runs import build_seq2seq
+
+        return build_seq2seq(spec, extra)
     if network in ("TinyYOLO", "EmbeddingNet"):
         from lamina.cli.vision_runs import build_vision_model
 

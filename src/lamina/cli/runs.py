@@ -337,6 +337,10 @@ def evaluate(run: str | os.PathLike[str]) -> dict[str, float]:
         from lamina.cli.vision_runs import evaluate_vision
 
         return evaluate_vision(recipe, model, data)
+    if recipe.task == "translation":
+        from lamina.cli.seq2seq_runs import exact_match
+
+        return {"test_exact_match": exact_match(model, *data.test)}  # type: ignore[arg-type]
     if data.extra.get("fingerprint") != extra.get("fingerprint"):
         raise RunError(
             f"{run}: the data file {recipe.spec['data'].get('path')} changed since training; "

@@ -10,7 +10,6 @@ decoding. The run folder holds ``config.json``, ``model.npz``, ``metrics.json``,
 from __future__ import annotations
 
 import csv
-import json
 import time
 import uuid
 from pathlib import Path
@@ -25,7 +24,7 @@ from lamina.cli.recipes import Data, Recipe
 from lamina.datasets.dates import make_dates
 from lamina.models.seq2seq import Seq2Seq
 from lamina.optim import Adam
-from lamina.serialization import load, save
+from lamina.serialization import save
 
 __all__ = ["dates_data", "train_translation", "translate"]
 
@@ -76,7 +75,7 @@ def dates_data(seed: int) -> Data:
 def build_seq2seq(spec: dict[str, Any], extra: dict[str, Any]) -> Seq2Seq:
     attention = spec.get("attention", "additive")
     return Seq2Seq(
-        len(extra["src_chars"]) + 1, len(extra["tgt_chars"]) + 3,
+        len(str(extra["src_chars"])) + 1, len(str(extra["tgt_chars"])) + 3,
         spec.get("embedding_dim", 32), spec.get("hidden_size", 64), cell=spec.get("cell", "gru"),
         attention=None if attention == "none" else attention, sos=SOS, eos=EOS,
     )  # fmt: skip
@@ -161,18 +160,11 @@ def _attention_picture(model: Seq2Seq, src: np.ndarray, extra: dict[str, Any], r
 
 def translate(run: str | Path, texts: list[str], beam: int | None = None) -> list[str]:
     """Decode each text with a trained translation run: greedy, or beam search of width beam."""
-    run = Path(run)
-    try:
-        config = json.loads((run / "config.json").read_text("utf-8"))
-        saved = load(run / "model.npz")
-    except OSError as e:
-        raise RunError(f"translate: {run} is not a run folder ({e.strerror})") from e
-    if config.get("task") != "translation":
-        raise RunError(f"translate: {run} holds a {config.get('task')} run, not a translation")
-    extra = {k: v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v
-             for k, v in saved["extra"].items()}  # fmt: skip
-    model = build_seq2seq(config["model"], extra)
-    model.load_state_dict(saved["model"])
+    from lamina.cli.runs import load_run  # it imports this module
+
+    recipe, model, extra, _ = load_run(run)
+    if recipe.task != "translation" or not isinstance(model, Seq2Seq):
+        raise RunError(f"translate: {run} holds a {recipe.task} run, not a translation")
     model.eval()
     x = encode_sources(texts, str(extra["src_chars"]))
     length = int(extra["target_length"]) + 1
