@@ -1,7 +1,8 @@
 """Benchmark: data-parallel LeNet-5 training over MPI with 1 and 2 processes (one BLAS thread each).
 
-Prints the training throughput (median of 3 passes over 6,400 samples; global batch 64, float32, SGD with
-momentum, DistributedSampler + DistributedDataParallel) with 1 and 2 ranks and the scaling
+Prints the training throughput (median of 3 passes over 6,400 samples; global batch 64,
+float32, SGD with momentum, DistributedSampler + DistributedDataParallel) with 1 and 2 ranks
+and the scaling
 (target: >= 1.6x with 2 ranks), then the time of one gradient all-reduce over 2 ranks for
 LeNet-5's 61,706 parameters and ResNet-18's 11,689,512 (float32, one flat bucket).
 Run: python benchmarks/ddp.py   (needs pip install 'lamina[mpi]')

@@ -168,7 +168,9 @@ def test_modified_saved_tensor_is_detected_at_backward() -> None:
     h = x * 1.0
     y = h * h  # mul's backward reads its inputs
     h.add_(1)
-    with pytest.raises(RuntimeError, match=r"input 0 of Mul .* after it was used .it is now at version 1"):
+    with pytest.raises(
+        RuntimeError, match=r"input 0 of Mul .* after it was used .it is now at version 1"
+    ):
         y.sum().backward()
 
 
