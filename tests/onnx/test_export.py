@@ -16,6 +16,7 @@ import onnxruntime as ort
 import pytest
 
 import lamina as L
+import lamina.models as M
 import onnx
 from lamina import nn
 from lamina.cli.recipes import RECIPES
@@ -85,6 +86,15 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[int], np.ndarray]]] = {
     "char-lstm": (lambda: CharRNN(30, 8, 16), lambda n: _ids(n, 9)),
     "char-gru-2layers": (lambda: CharRNN(30, 8, 16, num_layers=2, cell="gru"), lambda n: _ids(n, 9)),
     "char-rnn": (lambda: CharRNN(30, 8, 16, cell="rnn"), lambda n: _ids(n, 9)),
+    "relu6": (nn.ReLU6, lambda n: _f(n, 7) * 8),
+    "hardtanh": (lambda: nn.Hardtanh(-0.5, 0.7), lambda n: _f(n, 7)),
+    # the model zoo, at the smallest inputs the networks take (AlexNet 63x63 and VGG, whose
+    # exports take 0.5-3 minutes here, are covered by the same converters)
+    "resnet18": (lambda: M.resnet18(num_classes=10), lambda n: _f(n, 3, 32, 32)),
+    "resnet20-cifar": (lambda: M.resnet_cifar(20, num_classes=10), lambda n: _f(n, 3, 32, 32)),
+    "mobilenet-v1": (lambda: M.mobilenet_v1(width_mult=0.25, num_classes=10), lambda n: _f(n, 3, 32, 32)),
+    "googlenet": (lambda: M.googlenet(num_classes=10), lambda n: _f(n, 3, 32, 32)),
+    "char-cnn": (lambda: M.char_cnn(num_classes=4), lambda n: _f(n, 70, 1014)),
 }  # fmt: skip
 
 

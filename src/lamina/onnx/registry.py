@@ -17,6 +17,7 @@ from lamina.autodiff.function import Function
 from lamina.onnx.builder import ONNX_TYPES, Node
 from lamina.ops.activation import LogSoftmax
 from lamina.ops.affine import Linear
+from lamina.ops.clipped import Hardtanh
 from lamina.ops.conv import Conv, ConvInputGrad
 from lamina.ops.elementwise import (
     Abs,
@@ -104,7 +105,7 @@ def _pow_scalar(n: Node) -> list[str]:
     return [n.b.op("Pow", n.names[0], n.scalar(n.kw["exponent"]))]
 
 
-@converts(Clip)
+@converts(Clip, Hardtanh)
 def _clip(n: Node) -> list[str]:
     lo, hi = n.kw.get("lo"), n.kw.get("hi")
     bounds = [n.scalar(lo) if lo is not None else "", n.scalar(hi) if hi is not None else ""]

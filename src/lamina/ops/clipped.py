@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor, TensorLike, as_tensor
 from lamina.errors import owner_name
-from lamina.ops.elementwise import clip, where
 from lamina.ops.inplace import update_
 
 __all__ = ["hardtanh", "relu6"]
@@ -19,6 +21,21 @@ def check_hardtanh_bounds(owner: object, min_val: float, max_val: float) -> None
         )
 
 
+class Hardtanh(Function):
+    """y = min(max(x, lo), hi).  dx = g strictly inside (lo, hi), else 0.
+
+    Its own rule (not ``clip``) because PyTorch's hardtanh passes no gradient at the bounds
+    themselves, where clamp passes it; the ONNX exporter maps it to ``Clip``.
+    """
+
+    def forward(ctx, x, lo, hi):
+        ctx.inside = (x > lo) & (x < hi)
+        return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+
+    def backward(ctx, g):
+        return g * Tensor._wrap(ctx.inside.astype(g.dtype))
+
+
 def _hardtanh(
     owner: object, x: TensorLike, min_val: float, max_val: float, inplace: bool
 ) -> Tensor:
@@ -26,9 +43,7 @@ def _hardtanh(
     x = as_tensor(x)
     if inplace:
         return update_(owner_name(owner), x, lambda t: _hardtanh(owner, t, min_val, max_val, False))
-    inside = (x.data > min_val) & (x.data < max_val)
-    # the bounds are constants: no gradient at or beyond them, as PyTorch's hardtanh_backward
-    return where(inside, x, clip(x, min_val, max_val).detach())
+    return Hardtanh.apply(x, lo=min_val, hi=max_val)
 
 
 def hardtanh(
