@@ -18,6 +18,8 @@ product after it. A (T, N) ``mask`` keeps the state through padded steps (their 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 
@@ -70,7 +72,7 @@ def _step_back(acts, c_prev, tc, gout, dh, dc, m, dz, dc_new, dh_keep):  # pragm
             dc_new[b, k], dh_keep[b, k] = dct * f, 0
 
 
-def lstm_forward(x, h0, c0, w_ih, w_hh, bias, mask):  # type: ignore[no-untyped-def]
+def lstm_forward(x, h0, c0, w_ih, w_hh, bias, mask):
     """Run the sequence x (T, N, I) from (h0, c0); ``bias`` (4H,) or None, ``mask`` (T, N)
     bool or None. Return hs (T + 1, N, H) (h entering each step, then the last), cs (T + 1,
     N, H) likewise, and what the backward needs: acts (T, N, 4H), tcs (T, N, H)."""
@@ -94,7 +96,7 @@ def lstm_forward(x, h0, c0, w_ih, w_hh, bias, mask):  # type: ignore[no-untyped-
     return hs, cs, acts, tcs
 
 
-def lstm_backward(gout, dh, dc, x, w_ih, w_hh, hs, cs, acts, tcs, mask, truncate, n_biases):  # type: ignore[no-untyped-def]
+def lstm_backward(gout, dh, dc, x, w_ih, w_hh, hs, cs, acts, tcs, mask, truncate, n_biases):
     """Gradients of the scan: gout (T, N, H) reaches the outputs, dh and dc (N, H) the final
     state. Return dx (T, N, I), dh0, dc0, dw_ih, dw_hh and db (4H,) (None without biases)."""
     steps, n, hid = tcs.shape
@@ -126,7 +128,7 @@ class LSTMScan:
     """The whole-sequence LSTM: per step one BLAS product and one compiled gate kernel;
     backward likewise, then the weight gradients as three products over the sequence."""
 
-    def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
+    def forward(ctx: Any, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
         bias = sum(biases) if biases else None
         hs, cs, acts, tcs = lstm_forward(x, h0, c0, w_ih, w_hh, bias, mask)
         if ctx.grad_enabled:
@@ -135,7 +137,7 @@ class LSTMScan:
         out = hs[1:].copy() if mask is None else hs[1:] * mask[:, :, None]
         return out, hs[steps].copy(), cs[steps].copy()
 
-    def backward(ctx, g, g_h, g_c):
+    def backward(ctx: Any, g, g_h, g_c):
         hs, cs, acts, tcs, mask, truncate = ctx.saved
         x, _, _, w_ih, w_hh = ctx.arrays[:5]
         n_biases = len(ctx.needs_input_grad) - 5

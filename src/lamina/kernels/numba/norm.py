@@ -11,6 +11,8 @@ With xhat = (x - mean) * inv, inv = 1 / sqrt(var + eps), s = inv * w and K = N *
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 
@@ -119,13 +121,13 @@ class BatchNormTrain:
     x - mean, inv = 1 / sqrt(var + eps)): y and (dx, dw, db) each in one compiled pass per
     channel, in the layout of x."""
 
-    def forward(ctx, x, *affine, centered, inv, axes, eps):
+    def forward(ctx: Any, x, *affine, centered, inv, axes, eps):
         ctx.axes, ctx.eps, ctx.centered, ctx.inv = axes, eps, centered, inv
         c = x.shape[1]
         w, b = affine if affine else (np.ones(c, x.dtype), np.zeros(c, x.dtype))
         return batch_norm_forward(centered, np.zeros(c), inv.reshape(c), w, b)
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         needs, xc = ctx.needs_input_grad, ctx.centered
         c = xc.shape[1]
         w = ctx.arrays[1] if len(needs) > 1 else np.ones(c, xc.dtype)

@@ -7,6 +7,8 @@ formulas as plain NumPy calls, with results written in place where that saves a 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lamina.kernels import register
@@ -20,7 +22,7 @@ _BCE_EPS = np.float32(1e-12)  # PyTorch's clamp of p * (1 - p), as in the refere
 class Linear:
     """dx = g @ W, dW = g^T @ x, db = sum_n g: three BLAS calls (dW in W's own layout)."""
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         x, w = ctx.arrays[:2]
         need = ctx.needs_input_grad
         return (
@@ -35,7 +37,7 @@ class Relu:
     """dx = g * (x > 0), written in the memory layout of x (channels first after a
     convolution) whatever the layout of g: every later op on it then walks both in step."""
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         dx = np.empty_like(ctx.mask, dtype=np.result_type(g, ctx.mask))
         return np.multiply(g, ctx.mask, out=dx)
 
@@ -44,7 +46,7 @@ class Relu:
 class LogSoftmax:
     """dx = g - exp(y) * sum_j g_j, y the saved output."""
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         return g - np.exp(ctx.y) * g.sum(axis=ctx.dim, keepdims=True)
 
 
@@ -53,7 +55,7 @@ class NLLLoss:
     """dx[n, y_n] = -w_n * g_n / denominator, written straight into a zero array (each sample
     picks one element, so nothing needs adding up)."""
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         scale = -ctx.wt / (ctx.denom if ctx.denom != 0 else 1)
         out = np.zeros(ctx.input_shapes[0], g.dtype)
         out[ctx.index] = g * scale
@@ -64,7 +66,7 @@ class NLLLoss:
 class BinaryCrossEntropy:
     """dp = g * (p - t) / max(p * (1 - p), 1e-12),  dt = g * (log1p(-p) - log(p))."""
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         p, t = ctx.arrays
         need = ctx.needs_input_grad
         dp = g * (p - t) / np.maximum(p * (1 - p), _BCE_EPS) if need[0] else None
@@ -78,7 +80,7 @@ class Lookup:
     positions: NumPy's 1-D fast path does the same sums as a 2-D add.at (the reference's
     ``index_add``) about 5x faster (65 x 32 table, 2,048 ids: 0.82 -> 0.15 ms)."""
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         shape, scale = ctx.input_shapes[0], ctx.scale
         rows, dim = shape
         gd = g if scale is None else g * scale[..., None].astype(g.dtype)

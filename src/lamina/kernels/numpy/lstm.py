@@ -8,6 +8,8 @@ the backward runs the recurrence in reverse on arrays (first derivatives; with
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lamina.kernels import register
@@ -69,7 +71,7 @@ class LSTMScan:
     product u_t @ (4, H + I, H) costs the same as one (N, 4H) product.
     """
 
-    def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
+    def forward(ctx: Any, x, h0, c0, w_ih, w_hh, *biases, mask, truncate):
         steps, n, _ = x.shape
         hid = h0.shape[-1]
         w = np.concatenate((w_hh, w_ih), axis=1)  # [w_hh | w_ih]
@@ -112,7 +114,7 @@ class LSTMScan:
             ctx.saved = (acts, u, cs, tcs, mask, truncate)
         return out, hs[steps].copy(), cs[steps].copy()
 
-    def backward(ctx, g, g_h, g_c):
+    def backward(ctx: Any, g, g_h, g_c):
         acts, u, cs, tcs, mask, truncate = ctx.saved
         steps, n, hid = tcs.shape
         w_ih, w_hh = ctx.arrays[3:5]
@@ -154,5 +156,5 @@ class LSTMScan:
         dw_ih, dw_hh = np.ascontiguousarray(dw[:, hid:]), dw[:, :hid].copy()
         n_biases = len(ctx.needs_input_grad) - 5
         db = dz.sum(axis=0) if n_biases else None  # the same for b_ih and b_hh: summed once
-        dbs = [db if k == 0 else db.copy() for k in range(n_biases)]
+        dbs = [] if db is None else [db if k == 0 else db.copy() for k in range(n_biases)]
         return dx, dh, dc, dw_ih, dw_hh, *dbs

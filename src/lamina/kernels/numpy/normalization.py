@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lamina.kernels import register
@@ -24,7 +26,7 @@ class BatchNormTrain:
     are still in cache: over the whole activations at once the passes cost about 1.6x as much.
     """
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         needs, axes, xc, inv = ctx.needs_input_grad, ctx.axes, ctx.centered, ctx.inv
         c = xc.shape[1]
         count = xc.size // c
