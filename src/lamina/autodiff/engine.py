@@ -161,7 +161,7 @@ def _capture(fn: Function, out_grads: Any, wanted: dict[int, int], captured: lis
             captured[wanted[id(out)]] = g
 
 
-def _send(t, fn, slot, g, pending, heap, wanted, captured) -> None:  # type: ignore[no-untyped-def]
+def _send(t, fn, slot, g, pending, heap, wanted, captured) -> None:
     """Hand gradient ``g`` to tensor ``t``: its producer ``fn``'s queue (output ``slot``), a
     capture, or ``.grad``.
 

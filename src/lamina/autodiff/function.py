@@ -49,6 +49,8 @@ class Function:
     n_outputs: int = 1
     custom: bool = False  # a lamina.autograd.Function (PyTorch-style backward)
     released: bool = False
+    grad_enabled: bool  # set when a kernel runs the forward: whether a graph is recorded
+    _params: dict[str, Any]  # the forward's keywords, while a kernel's forward replaced it
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
