@@ -28,7 +28,7 @@ from lamina.ops._shapes import (
     ntuple,
     same_padding,
 )
-from lamina.ops._windows import Geometry, Pads, col2im, padded, windows
+from lamina.ops._windows import Geometry, col2im, padded, windows
 from lamina.ops.reduce import sum
 from lamina.ops.shape import reshape, unsqueeze
 
@@ -148,7 +148,9 @@ def _check_operands(
             raise TypeError(f"{name}: {what} dtype {t.dtype} differs from input {x.dtype}")
 
 
-def conv_padding(owner: Any, padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> Pads:
+def conv_padding(
+    owner: Any, padding: Any, kernel: tuple, dilation: tuple, stride: tuple
+) -> tuple[tuple[int, int], ...]:
     """Padding as int, tuple, "valid" or "same" turned into (before, after) per dim."""
     n, name = len(kernel), owner_name(owner)
     if padding == "valid":
@@ -161,7 +163,7 @@ def conv_padding(owner: Any, padding: Any, kernel: tuple, dilation: tuple, strid
         raise ValueError(f"{name}: padding must be 'same', 'valid', an int or {n} ints")
     else:
         pairs = [(p, p) for p in ntuple(owner, "padding", padding, n, minimum=0)]
-    return tuple(pairs)  # type: ignore[return-value]
+    return tuple(pairs)
 
 
 def _geometry(

@@ -173,7 +173,9 @@ class Sqrt(Function):
         return np.sqrt(x)
 
     def backward(ctx, g):
-        return g / (2 * ctx.output())
+        y = ctx.output()
+        assert y is not None  # alive: a consumer (or the caller of backward) holds it
+        return g / (2 * y)
 
 
 class Abs(Function):
@@ -194,6 +196,7 @@ class Tanh(Function):
 
     def backward(ctx, g):
         y = ctx.output()
+        assert y is not None  # alive: a consumer (or the caller of backward) holds it
         return g * (1 - y * y)
 
 
@@ -209,6 +212,7 @@ class Sigmoid(Function):
 
     def backward(ctx, g):
         y = ctx.output()
+        assert y is not None  # alive: a consumer (or the caller of backward) holds it
         return g * y * (1 - y)
 
 

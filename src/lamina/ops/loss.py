@@ -60,7 +60,7 @@ def _pick_index(t: np.ndarray, ndim: int) -> tuple[np.ndarray, ...] | int:
     """The index of x[n, t[n, ...], ...]: each sample's target class (one element each)."""
     if ndim == 1:
         return int(t)
-    index = list(np.indices(t.shape, sparse=True))
+    index: list[np.ndarray] = list(np.indices(t.shape, sparse=True))
     index.insert(1, t)
     return tuple(index)
 

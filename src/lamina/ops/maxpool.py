@@ -83,7 +83,7 @@ def _torch_indices(k: np.ndarray, geom: Geometry) -> np.ndarray:
     return (rows * geom.in_hw[1] + cols).astype(np.int64)
 
 
-def _max_pool(owner, x, kernel_size, stride, padding, dilation, ceil_mode, dims, indices):  # type: ignore[no-untyped-def]
+def _max_pool(owner, x, kernel_size, stride, padding, dilation, ceil_mode, dims, indices):
     x = as_tensor(x)
     x4 = as_4d(owner, x, dims)
     geom = pool_geometry(owner, x4.shape, kernel_size, stride, padding, dilation, ceil_mode, dims)

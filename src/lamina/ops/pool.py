@@ -39,7 +39,8 @@ class WindowSum(Function):
         y = None
         for i in range(geom.kernel[0]):
             for j in range(geom.kernel[1]):
-                part = xp[(slice(None), slice(None), *geom.slices(i, j))]
+                index = (slice(None), slice(None), *geom.slices(i, j))
+                part = xp[index]
                 y = part.copy() if y is None else y.__iadd__(part)
         return y
 
@@ -93,7 +94,7 @@ def check_norm_type(owner: Any, norm_type: Any) -> None:
 
 
 def _avg_pool(owner, x, kernel_size, stride, padding, ceil_mode, count_include_pad,
-              divisor_override, dims) -> Tensor:  # type: ignore[no-untyped-def]  # fmt: skip
+              divisor_override, dims) -> Tensor:  # fmt: skip
     """Average pooling over ``dims`` (1 or 2) spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
     check_divisor(owner, divisor_override)
@@ -130,7 +131,7 @@ def avg_pool1d(
                      count_include_pad, None, 1)  # fmt: skip
 
 
-def _lp_pool(owner, x, norm_type, kernel_size, stride, ceil_mode, dims) -> Tensor:  # type: ignore[no-untyped-def]
+def _lp_pool(owner, x, norm_type, kernel_size, stride, ceil_mode, dims) -> Tensor:
     """Power-average pooling over ``dims`` spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
     check_norm_type(owner, norm_type)
@@ -160,7 +161,7 @@ def lp_pool1d(
     return _lp_pool("lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode, 1)
 
 
-def _l2_pool(owner, x, kernel_size, stride, padding, ceil_mode, dims) -> Tensor:  # type: ignore[no-untyped-def]
+def _l2_pool(owner, x, kernel_size, stride, padding, ceil_mode, dims) -> Tensor:
     """The course's L2 pooling over ``dims`` spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
     x4 = as_4d(owner, x, dims)

@@ -70,7 +70,8 @@ class MaxDim(Function):
         ctx.kept = y.shape
         return (y, idx) if keepdim else (y.squeeze(dim), idx.squeeze(dim))
 
-    def backward(ctx, g, _):
+    # one gradient per output (the indices' is None), where Function declares one output
+    def backward(ctx, g, _):  # type: ignore[override]
         return reshape(g, ctx.kept) * Tensor._wrap(ctx.weight)
 
 
@@ -96,6 +97,7 @@ def _extreme(owner: str, x: Tensor, dim: Any, keepdim: bool, numpy_names: dict) 
     if x.data.size == 0:
         raise ValueError(f"{owner}: cannot reduce an empty tensor of shape {x.shape}")
     if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
+        assert dims is not None  # an int dim gives a one-dim tuple
         return MaxDim.apply(x, dim=dims[0], keepdim=keepdim)
     return Max.apply(x, dims=dims, keepdim=keepdim)
 

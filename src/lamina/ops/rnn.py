@@ -61,11 +61,12 @@ class LSTMScan(Function):
             h, c = h_new, c_new
         return np.stack(outs), h, c
 
-    def backward(ctx, g_out, g_h, g_c):
+    # one gradient per output (values, h, c), where Function declares the one-output form
+    def backward(ctx, g_out, g_h, g_c):  # type: ignore[override]
         return backward_by_recompute(ctx, _lstm_ops, (g_out, g_h, g_c))
 
 
-def _lstm_ops(ctx: LSTMScan, x, h, c, w_ih, w_hh, *biases) -> tuple[Tensor, Tensor, Tensor]:  # type: ignore[no-untyped-def]
+def _lstm_ops(ctx: LSTMScan, x, h, c, w_ih, w_hh, *biases) -> tuple[Tensor, Tensor, Tensor]:
     """The forward of ``LSTMScan`` written with lamina ops (for its gradient)."""
     mask, k = ctx.mask, ctx.truncate
     w_ih_t, w_hh_t = w_ih.transpose(0, 1), w_hh.transpose(0, 1)
