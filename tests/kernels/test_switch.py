@@ -84,11 +84,11 @@ def _mode_in_child(env_value: str | None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
 
 
-def test_default_is_the_fastest_installed_and_the_environment_chooses() -> None:
+def test_default_is_the_fastest_measured_and_the_environment_chooses() -> None:
     default = _mode_in_child(None)
     mode, installed = default.stdout.split()
     assert installed.split(",")[:2] == ["reference", "numpy"]
-    assert mode == installed.split(",")[-1]  # numba > numpy > reference
+    assert mode == kernels.DEFAULT == "numpy"  # numba: opt-in until measured faster
     assert _mode_in_child("reference").stdout.split()[0] == "reference"
     assert _mode_in_child("numpy").stdout.split()[0] == "numpy"
     bad = _mode_in_child("turbo")

@@ -11,7 +11,10 @@ the same maths on arrays, written for the machine. A mode names a set of kernels
   the NumPy ones: an op without a Numba kernel runs its NumPy kernel.
 
 Switch with ``use(mode)``, as a call or a context manager, or with ``LAMINA_KERNELS=mode`` in
-the environment (read once, at import). The default is the fastest installed mode.
+the environment (read once, at import). The default is the fastest mode measured: "numpy".
+The Numba kernels are opt-in (``use("numba")``) until a quiet benchmark run shows them
+faster: on this session's measurements they were no faster than NumPy's on the benchmark
+networks (slower on LeNet's small convolutions) and cost a compile on first use.
 Every mode gives the same values within float tolerance (the op registry and layer contract
 suites run under each).
 
@@ -61,8 +64,8 @@ from lamina.errors import check_in
 
 __all__ = ["Kernel", "active", "available", "current", "register", "release_buffers", "use"]
 
-MODES = ("reference", "numpy", "numba")  # slowest to fastest; each mode includes the one before
-# it except "reference", which has no kernels
+MODES = ("reference", "numpy", "numba")  # each mode falls back on the one before it
+DEFAULT = "numpy"  # the fastest mode measured; numba is opt-in (see the docstring)
 
 
 class Kernel(NamedTuple):
@@ -180,10 +183,10 @@ def _load_optional() -> None:
 
 
 def _initial_mode() -> str:
-    """LAMINA_KERNELS if set (checked), else the fastest installed mode."""
+    """LAMINA_KERNELS if set (checked), else the fastest mode measured (see the docstring)."""
     wanted = os.environ.get("LAMINA_KERNELS", "").strip()
     if not wanted:
-        return _installed[-1]
+        return DEFAULT if DEFAULT in _installed else _installed[-1]
     check_in("LAMINA_KERNELS", "its value", wanted, MODES)
     if wanted not in _installed:
         raise ValueError(
