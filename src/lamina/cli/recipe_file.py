@@ -27,9 +27,17 @@ __all__ = ["RUN_KEYS", "RecipeError", "check_recipe", "merge", "read_recipe_file
 
 MAX_SEED = 2**32 - 1
 MAX_COUNT = 10**9
-TASKS = ("classification", "regression", "language_model")
-SOURCES = ("mnist-sample", "digits", "spirals", "python-docs", "vader-movies")
-NETWORKS = ("MLP", "LeNet5", "CharRNN", "SmallCNN", "ResNetCifar", "MobileNetV1", "CharCNN")
+TASKS: tuple[str, ...] = ("classification", "regression", "language_model")
+SOURCES: tuple[str, ...] = ("mnist-sample", "digits", "spirals", "python-docs", "vader-movies")
+NETWORKS: tuple[str, ...] = (
+    "MLP",
+    "LeNet5",
+    "CharRNN",
+    "SmallCNN",
+    "ResNetCifar",
+    "MobileNetV1",
+    "CharCNN",
+)
 SCHEDULES = ("cosine", "constant", "step", "exponential")
 RUN_KEYS = ("recipe", "run_id", "lamina")  # a run's config.json adds these; a recipe ignores them
 

@@ -50,7 +50,7 @@ def _vision(name: str) -> Callable[[int], Data]:
     def load(seed: int) -> Data:
         from lamina.cli import vision_runs
 
-        return getattr(vision_runs, name)(seed)  # type: ignore[no-any-return]
+        return getattr(vision_runs, name)(seed)
 
     return load
 

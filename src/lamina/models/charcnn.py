@@ -93,7 +93,8 @@ class CharCNN(Module):
         for m in self.modules():
             if isinstance(m, (Conv1d, Linear)):
                 init.normal_(m.weight, 0.0, 0.05, rng)
-                init.zeros_(m.bias)
+                if m.bias is not None:
+                    init.zeros_(m.bias)
 
     def one_hot(self, x: Tensor | np.ndarray) -> Tensor:
         """(N, length) codes to (N, len(alphabet), length) one-hot floats (code 0: zeros)."""

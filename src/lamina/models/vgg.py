@@ -80,10 +80,12 @@ class VGG(Module):
         for m in self.modules():
             if isinstance(m, Conv2d):
                 init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu", rng=rng)
-                init.zeros_(m.bias)
+                if m.bias is not None:
+                    init.zeros_(m.bias)
             elif isinstance(m, Linear):
                 init.normal_(m.weight, 0.0, 0.01, rng)
-                init.zeros_(m.bias)
+                if m.bias is not None:
+                    init.zeros_(m.bias)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.classifier(self.flatten(self.avgpool(self.features(x))))

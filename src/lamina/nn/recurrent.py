@@ -152,6 +152,7 @@ class RNNBase(Module):
 
     def _direction(self, x: Tensor, layer: int, d: int, state: State, mask: Any, k: Any) -> tuple:
         w_ih, w_hh, b_ih, b_hh = self._weights(layer, "_reverse" if d else "")
+        assert w_ih is not None and w_hh is not None  # every layer has both weight matrices
         flip = None
         if d:  # the reverse direction reads each sequence backwards from its own end
             flip = _reversal(mask, x.shape[0])
