@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lamina.autodiff import grad_mode
@@ -115,13 +115,13 @@ def grad(
     return tuple(result)
 
 
-def _implicit_grad(owner: str, out: Tensor, ones_like: object) -> Tensor:
+def _implicit_grad(owner: str, out: Tensor, ones_like: Callable[[Tensor], Tensor]) -> Tensor:
     if out.data.size != 1:
         raise RuntimeError(
             f"{owner}: a gradient can be implied only for a scalar output, got shape "
             f"{tuple(out.shape)}; pass the upstream gradient explicitly"
         )
-    return ones_like(out)  # type: ignore[operator]
+    return ones_like(out)
 
 
 def _kernel_backward(fn: Function, out_grads: Any, create_graph: bool) -> Any:

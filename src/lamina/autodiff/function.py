@@ -82,6 +82,8 @@ class Function:
             outs = tuple([Tensor._wrap(d) for d in data])
             if grad_mode._grad_enabled:
                 ctx._record(inputs, outs)
+            # a node with several outputs gives a tuple, which its callers unpack; apply stays
+            # typed for the one-output case every other caller relies on
             return outs  # type: ignore[return-value]
         out = Tensor._wrap(data)
         if grad_mode._grad_enabled:  # _record, written out for the one-output hot path

@@ -34,6 +34,7 @@ def pool_geometry(
         k, s, p, d, sizes, outs, extras = ((1, v[0]) for v in (k, s, p, d, sizes, outs, extras))
         p, extras = (0, p[1]), (0, extras[1])
     pads = tuple((p[a], p[a] + extras[a]) for a in range(2))
+    # Geometry's fields are 2-tuples; tuple() of a two-item list is typed as any length
     return Geometry(tuple(sizes), tuple(outs), k, s, d, pads)  # type: ignore[arg-type]
 
 

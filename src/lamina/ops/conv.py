@@ -176,6 +176,7 @@ def _geometry(
         conv_output_size(owner, x.shape[2 + a], kernel[a], st[a], pads[a], dl[a], "HW"[a])
         for a in range(2)
     )
+    # Geometry's fields are 2-tuples; tuple() over the two spatial dims is typed as any length
     return Geometry(tuple(x.shape[2:]), out, kernel, st, dl, pads, groups)  # type: ignore[arg-type]
 
 
@@ -339,6 +340,7 @@ def _transpose_geometry(
         for a in range(2)
     )
     pads = ((pd[0], pd[0]), (pd[1], pd[1]))
+    # Geometry's fields are 2-tuples; tuple() over the two spatial dims is typed as any length
     return Geometry(out, tuple(x.shape[2:]), kernel, st, dl, pads, groups)  # type: ignore[arg-type]
 
 
