@@ -340,6 +340,7 @@ def evaluate(run: str | os.PathLike[str]) -> dict[str, float]:
     if recipe.task == "translation":
         from lamina.cli.seq2seq_runs import exact_match
 
+        # a translation run's model is the Seq2Seq its recipe built; load_run types it Module
         return {"test_exact_match": exact_match(model, *data.test)}  # type: ignore[arg-type]
     if data.extra.get("fingerprint") != extra.get("fingerprint"):
         raise RunError(
