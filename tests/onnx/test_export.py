@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pytest
 
 import lamina as L
 import lamina.models as M
-import onnx
 from lamina import nn
 from lamina.cli.recipes import RECIPES
 from lamina.models import MLP, CharRNN, LeNet5

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from onnx import TensorProto, helper, numpy_helper
 
 from lamina.autodiff.function import Function
 from lamina.autodiff.tensor import Tensor
-from onnx import TensorProto, helper, numpy_helper
 
 __all__ = ["Builder", "ExportError", "Node"]
 
