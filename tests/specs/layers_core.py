@@ -44,6 +44,7 @@ LAYERS = [
     LayerSpec("LeakyReLU", lambda: nn.LeakyReLU(0.2), lambda: torch.nn.LeakyReLU(0.2), randn(3, 4)),
     LayerSpec("ELU", lambda: nn.ELU(0.7), lambda: torch.nn.ELU(0.7), randn(3, 4)),
     LayerSpec("Softplus", nn.Softplus, torch.nn.Softplus, randn(3, 4)),
+    LayerSpec("Softsign", nn.Softsign, torch.nn.Softsign, randn(3, 4)),
     LayerSpec("Softmax", lambda: nn.Softmax(1), lambda: torch.nn.Softmax(1), randn(3, 4)),
     LayerSpec(
         "LogSoftmax", lambda: nn.LogSoftmax(-1), lambda: torch.nn.LogSoftmax(-1), randn(3, 4)

@@ -17,7 +17,7 @@ from lamina.ops.gaussian import gelu
 
 __all__ = [
     "ELU", "GELU", "Hardtanh", "LeakyReLU", "LogSoftmax", "ReLU", "ReLU6", "Sigmoid", "Softmax",
-    "Softplus", "Tanh",
+    "Softplus", "Softsign", "Tanh",
 ]  # fmt: skip
 
 
@@ -174,6 +174,13 @@ class Softplus(Module):
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Softsign(Module):
+    """y = x / (1 + |x|)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return A.softsign(x)
 
 
 class Softmax(Module):

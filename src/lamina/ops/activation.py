@@ -12,7 +12,7 @@ from lamina.ops.elementwise import clip, exp, where
 from lamina.ops.inplace import update_
 from lamina.ops.reduce import sum
 
-__all__ = ["elu", "leaky_relu", "log_softmax", "relu", "softmax", "softplus"]
+__all__ = ["elu", "leaky_relu", "log_softmax", "relu", "softmax", "softplus", "softsign"]
 
 
 def leaky_relu(x: TensorLike, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -47,6 +47,13 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     x = as_tensor(x)
     z = x * beta
     return where(z > threshold, x, E.log1pexp(z) / beta)
+
+
+def softsign(x: TensorLike) -> Tensor:
+    """y = x / (1 + |x|): a tanh-like squashing to (-1, 1) with polynomial, not exponential,
+    tails.  dy/dx = 1 / (1 + |x|)^2."""
+    x = as_tensor(x)
+    return x / (1 + E.abs(x))
 
 
 def _shift(x: Tensor, d: int) -> Tensor:
