@@ -25,6 +25,14 @@ from lamina.ops.normalization import (
 __all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "InstanceNorm2d", "LayerNorm"]
 
 
+def _reset_affine(norm: Module) -> None:
+    """A normalization's affine parameters to the identity: weight ones, bias zeros."""
+    if norm.weight is not None:
+        init.ones_(norm.weight)
+    if norm.bias is not None:
+        init.zeros_(norm.bias)
+
+
 class _BatchNorm(Module):
     """Batch normalization over channel dim 1 (Ioffe & Szegedy, 2015).
 
@@ -90,10 +98,7 @@ class _BatchNorm(Module):
     def reset_parameters(self) -> None:
         """Reset the running statistics, weight to ones and bias to zeros."""
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, x: Tensor) -> Tensor:
         momentum = 0.0 if self.momentum is None else self.momentum
@@ -180,10 +185,7 @@ class LayerNorm(Module):
 
     def reset_parameters(self) -> None:
         """Weight to ones, bias to zeros."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, x: Tensor) -> Tensor:
         return _layer_norm(self, x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -290,10 +292,7 @@ class GroupNorm(Module):
 
     def reset_parameters(self) -> None:
         """Weight to ones, bias to zeros."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, x: Tensor) -> Tensor:
         return _group_norm(self, x, self.num_groups, self.weight, self.bias, self.eps,
