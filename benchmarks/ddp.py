@@ -26,10 +26,19 @@ def _lenet():  # type: ignore[no-untyped-def]
     from lamina import nn
 
     return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
-    )  # fmt: skip
+        nn.Conv2d(1, 6, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
+    )
 
 
 def worker() -> None:
@@ -81,8 +90,12 @@ def worker() -> None:
 
 def main() -> None:
     mpiexec = Path(sys.executable).parent / "mpiexec"
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     rates = {}
     for n in (1, 2):
         cmd = [str(mpiexec), "-n", str(n), sys.executable, __file__, "--worker"]
@@ -92,8 +105,10 @@ def main() -> None:
         line = out.stdout.strip().splitlines()[-1]
         print(line)
         rates[n] = float(line.split("samples_per_s=")[1].split()[0])
-    print(f"lenet scaling with 2 ranks: {rates[2] / rates[1]:.2f}x "
-          f"(efficiency {rates[2] / rates[1] / 2:.0%}; target >= 1.6x)")  # fmt: skip
+    print(
+        f"lenet scaling with 2 ranks: {rates[2] / rates[1]:.2f}x "
+        f"(efficiency {rates[2] / rates[1] / 2:.0%}; target >= 1.6x)"
+    )
 
 
 if __name__ == "__main__":

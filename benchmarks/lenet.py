@@ -24,16 +24,34 @@ N, BATCH = 5_000, 64
 
 def build() -> tuple[Sequential, torch.nn.Module]:
     model = Sequential(
-        Conv2d(1, 6, 5, padding=2), ReLU(), MaxPool2d(2),
-        Conv2d(6, 16, 5), ReLU(), MaxPool2d(2), Flatten(),
-        Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10),
-    )  # fmt: skip
+        Conv2d(1, 6, 5, padding=2),
+        ReLU(),
+        MaxPool2d(2),
+        Conv2d(6, 16, 5),
+        ReLU(),
+        MaxPool2d(2),
+        Flatten(),
+        Linear(400, 120),
+        ReLU(),
+        Linear(120, 84),
+        ReLU(),
+        Linear(84, 10),
+    )
     t = torch.nn
     tmodel = t.Sequential(
-        t.Conv2d(1, 6, 5, padding=2), t.ReLU(), t.MaxPool2d(2),
-        t.Conv2d(6, 16, 5), t.ReLU(), t.MaxPool2d(2), t.Flatten(),
-        t.Linear(400, 120), t.ReLU(), t.Linear(120, 84), t.ReLU(), t.Linear(84, 10),
-    )  # fmt: skip
+        t.Conv2d(1, 6, 5, padding=2),
+        t.ReLU(),
+        t.MaxPool2d(2),
+        t.Conv2d(6, 16, 5),
+        t.ReLU(),
+        t.MaxPool2d(2),
+        t.Flatten(),
+        t.Linear(400, 120),
+        t.ReLU(),
+        t.Linear(120, 84),
+        t.ReLU(),
+        t.Linear(84, 10),
+    )
     model.load_state_dict({k: v.numpy() for k, v in tmodel.state_dict().items()})
     return model, tmodel
 

@@ -26,11 +26,13 @@ def main(batches: int = BATCHES, repeats: int = 3) -> dict[str, float]:
     x = rng.standard_normal((batches, BATCH, SEQ, D_MODEL)).astype(np.float32)
     y = rng.standard_normal((batches, BATCH, SEQ, D_MODEL)).astype(np.float32)
     tmodel = torch.nn.TransformerEncoder(
-        torch.nn.TransformerEncoderLayer(D_MODEL, HEADS, FF, batch_first=True), LAYERS,
+        torch.nn.TransformerEncoderLayer(D_MODEL, HEADS, FF, batch_first=True),
+        LAYERS,
         enable_nested_tensor=False,
-    )  # fmt: skip
-    model = nn.TransformerEncoder(nn.TransformerEncoderLayer(D_MODEL, HEADS, FF, batch_first=True),
-                                  LAYERS)  # fmt: skip
+    )
+    model = nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(D_MODEL, HEADS, FF, batch_first=True), LAYERS
+    )
     model.load_state_dict({k: v.numpy() for k, v in tmodel.state_dict().items()})
     opt = optim.Adam(model.parameters(), lr=1e-4)
     topt = torch.optim.Adam(tmodel.parameters(), lr=1e-4)

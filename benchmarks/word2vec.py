@@ -37,8 +37,16 @@ from lamina.text import (  # noqa: E402
     spearman_correlation,
 )
 
-PARAMS = {"vector_size": 100, "window": 5, "min_count": 5, "negative": 5, "sample": 1e-3,
-          "alpha": 0.025, "min_alpha": 0.0001, "epochs": 5}  # fmt: skip
+PARAMS = {
+    "vector_size": 100,
+    "window": 5,
+    "min_count": 5,
+    "negative": 5,
+    "sample": 1e-3,
+    "alpha": 0.025,
+    "min_alpha": 0.0001,
+    "epochs": 5,
+}
 
 
 def lee_sentences() -> list[list[str]]:
@@ -53,8 +61,9 @@ def agreement(a: KeyedVectors, b: KeyedVectors, n_pairs: int = 5000, seed: int =
     i, j = rng.integers(0, len(words), (2, n_pairs))
     keep = i != j
     pairs = [(words[x], words[y]) for x, y in zip(i[keep], j[keep])]
-    return spearman_correlation([a.similarity(*p) for p in pairs],
-                                [b.similarity(*p) for p in pairs])  # fmt: skip
+    return spearman_correlation(
+        [a.similarity(*p) for p in pairs], [b.similarity(*p) for p in pairs]
+    )
 
 
 def timed(cls, sentences, **kwargs):
@@ -105,10 +114,13 @@ def main() -> None:
         print(f"# {name}: {len(sents)} sentences, {sum(map(len, sents))} tokens")
     print(f"# hyper-parameters {PARAMS}; medians over seeds {seeds}")
     results = [run(name, sents, sg, seeds) for name, sents in corpora.items() for sg in (1, 0)]
-    ok = all(r["agree"] >= 0.8 and not r["ws_l"] < r["ws_g"] - 0.05 and r["ratio"] <= 5
-             for r in results)  # fmt: skip
-    print("targets (agreement >= 0.8, wordsim353 >= gensim - 0.05, ratio <= 5):",
-          "met" if ok else "NOT met")  # fmt: skip
+    ok = all(
+        r["agree"] >= 0.8 and not r["ws_l"] < r["ws_g"] - 0.05 and r["ratio"] <= 5 for r in results
+    )
+    print(
+        "targets (agreement >= 0.8, wordsim353 >= gensim - 0.05, ratio <= 5):",
+        "met" if ok else "NOT met",
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,13 @@ def _values(rng: np.random.Generator, family: str, shape: tuple[int, ...]) -> np
     return rng.integers(0, 5, size=shape)
 
 
-FAMILIES = ["Normal", "Bernoulli-probs", "Bernoulli-logits", "Categorical-probs",
-            "Categorical-logits"]  # fmt: skip
+FAMILIES = [
+    "Normal",
+    "Bernoulli-probs",
+    "Bernoulli-logits",
+    "Categorical-probs",
+    "Categorical-logits",
+]
 BATCHES = [(), (4,), (2, 3)]
 
 
@@ -51,8 +56,12 @@ def _build(family: str, params: dict[str, Any]) -> tuple[Any, Any, list[Tensor],
     name = family.split("-")[0]
     ours = {k: lamina.tensor(v, requires_grad=True) for k, v in params.items()}
     theirs = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
-    return (getattr(D, name)(**ours), getattr(torch.distributions, name)(**theirs),
-            list(ours.values()), list(theirs.values()))  # fmt: skip
+    return (
+        getattr(D, name)(**ours),
+        getattr(torch.distributions, name)(**theirs),
+        list(ours.values()),
+        list(theirs.values()),
+    )
 
 
 def _compare(
@@ -147,8 +156,10 @@ def test_policy_gradient_loss_matches_torch() -> None:
     w = lamina.tensor(logits, requires_grad=True)
     tw = torch.tensor(logits, requires_grad=True)
     loss = -(D.Categorical(logits=w).log_prob(lamina.tensor(actions)) * lamina.tensor(rewards))
-    tloss = -(torch.distributions.Categorical(logits=tw).log_prob(torch.tensor(actions))
-              * torch.tensor(rewards))  # fmt: skip
+    tloss = -(
+        torch.distributions.Categorical(logits=tw).log_prob(torch.tensor(actions))
+        * torch.tensor(rewards)
+    )
     loss.mean().backward()
     tloss.mean().backward()
     np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=RTOL, atol=ATOL)
@@ -215,29 +226,59 @@ def test_float32_parameters_give_float32_results() -> None:
 
 BAD: list[tuple[str, Callable[[], Any], str]] = [
     ("normal-scale-0", lambda: D.Normal(0.0, 0.0), r"Normal: scale must be > 0, got 0.0"),
-    ("normal-scale-neg", lambda: D.Normal(lamina.zeros(2), lamina.tensor([1.0, -1.0])),
-     r"Normal: scale must be > 0, got -1.0"),
+    (
+        "normal-scale-neg",
+        lambda: D.Normal(lamina.zeros(2), lamina.tensor([1.0, -1.0])),
+        r"Normal: scale must be > 0, got -1.0",
+    ),
     ("normal-loc-nan", lambda: D.Normal(float("nan"), 1.0), r"Normal: loc must be a real number"),
-    ("bernoulli-probs", lambda: D.Bernoulli(probs=lamina.tensor([0.5, 1.5])),
-     r"Bernoulli: probs must be in \[0, 1\], got 1.5"),
-    ("bernoulli-both", lambda: D.Bernoulli(probs=0.5, logits=0.0),
-     r"Bernoulli: expected exactly one of probs or logits, got both"),
+    (
+        "bernoulli-probs",
+        lambda: D.Bernoulli(probs=lamina.tensor([0.5, 1.5])),
+        r"Bernoulli: probs must be in \[0, 1\], got 1.5",
+    ),
+    (
+        "bernoulli-both",
+        lambda: D.Bernoulli(probs=0.5, logits=0.0),
+        r"Bernoulli: expected exactly one of probs or logits, got both",
+    ),
     ("bernoulli-neither", lambda: D.Bernoulli(), r"Bernoulli: expected exactly one .* got neither"),
-    ("bernoulli-value", lambda: D.Bernoulli(probs=0.5).log_prob(lamina.tensor(0.5)),
-     r"Bernoulli.log_prob: value must be 0 or 1"),
-    ("categorical-neg", lambda: D.Categorical(probs=lamina.tensor([0.5, -0.1])),
-     r"Categorical: probs must be finite and >= 0, got min -0.1"),
-    ("categorical-zero", lambda: D.Categorical(probs=lamina.zeros(3)),
-     r"Categorical: probs must have a positive sum"),
-    ("categorical-nan", lambda: D.Categorical(logits=lamina.tensor([0.0, float("nan")])),
-     r"Categorical: logits must be real numbers, got NaN"),
-    ("categorical-0d", lambda: D.Categorical(probs=lamina.tensor(1.0)),
-     r"Categorical: probs must be at least 1-D"),
-    ("categorical-value", lambda: D.Categorical(probs=lamina.ones(3)).log_prob(lamina.tensor(3)),
-     r"Categorical.log_prob: value must lie in \[0, 3\), got values in \[3, 3\]"),
-    ("sample-shape", lambda: D.Normal(0.0, 1.0).sample((2.5,)),
-     r"Normal.sample: sample_shape must be a tuple of ints"),
-]  # fmt: skip
+    (
+        "bernoulli-value",
+        lambda: D.Bernoulli(probs=0.5).log_prob(lamina.tensor(0.5)),
+        r"Bernoulli.log_prob: value must be 0 or 1",
+    ),
+    (
+        "categorical-neg",
+        lambda: D.Categorical(probs=lamina.tensor([0.5, -0.1])),
+        r"Categorical: probs must be finite and >= 0, got min -0.1",
+    ),
+    (
+        "categorical-zero",
+        lambda: D.Categorical(probs=lamina.zeros(3)),
+        r"Categorical: probs must have a positive sum",
+    ),
+    (
+        "categorical-nan",
+        lambda: D.Categorical(logits=lamina.tensor([0.0, float("nan")])),
+        r"Categorical: logits must be real numbers, got NaN",
+    ),
+    (
+        "categorical-0d",
+        lambda: D.Categorical(probs=lamina.tensor(1.0)),
+        r"Categorical: probs must be at least 1-D",
+    ),
+    (
+        "categorical-value",
+        lambda: D.Categorical(probs=lamina.ones(3)).log_prob(lamina.tensor(3)),
+        r"Categorical.log_prob: value must lie in \[0, 3\), got values in \[3, 3\]",
+    ),
+    (
+        "sample-shape",
+        lambda: D.Normal(0.0, 1.0).sample((2.5,)),
+        r"Normal.sample: sample_shape must be a tuple of ints",
+    ),
+]
 
 
 @pytest.mark.parametrize(("call", "pattern"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])

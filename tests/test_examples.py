@@ -10,7 +10,12 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_autodiff_two_layer_example_drives_the_loss_down() -> None:
-    out = subprocess.run([sys.executable, str(EXAMPLES / "autodiff_two_layer.py")],
-                         capture_output=True, text=True, timeout=120, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "autodiff_two_layer.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step")]
     assert len(losses) >= 5 and losses[-1] < losses[0] / 5

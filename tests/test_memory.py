@@ -35,8 +35,9 @@ _FAULTS = textwrap.dedent(
 def _faults(setup: str, setting: str = "1") -> int:
     env = {**os.environ, "LAMINA_KEEP_FREED_MEMORY": setting}
     code = _FAULTS.replace("SETUP", setup)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     return int(out.stdout)
 
 

@@ -36,13 +36,21 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(Heal
 def _torch_lenet() -> torch.nn.Module:
     m = torch.nn.Module()
     m.features = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-    )  # fmt: skip
+        torch.nn.Conv2d(1, 6, 5, padding=2),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(6, 16, 5),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+    )
     m.classifier = torch.nn.Sequential(
-        torch.nn.Flatten(), torch.nn.Linear(400, 120), torch.nn.ReLU(),
-        torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10),
-    )  # fmt: skip
+        torch.nn.Flatten(),
+        torch.nn.Linear(400, 120),
+        torch.nn.ReLU(),
+        torch.nn.Linear(120, 84),
+        torch.nn.ReLU(),
+        torch.nn.Linear(84, 10),
+    )
     m.forward = lambda x: m.classifier(m.features(x))
     return m
 
@@ -136,8 +144,14 @@ def test_lamina_safetensors_file_loads_strictly_into_pytorch(name: str, tmp_path
 def test_full_checkpoint_round_trips_with_plain_values_in_the_metadata(tmp_path: Path) -> None:
     model = LeNet5()
     opt = L.optim.Adam(model.parameters(), lr=1e-3)
-    state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 7,
-             "name": "lenet", "best": 0.25, "done": False}  # fmt: skip
+    state = {
+        "model": model.state_dict(),
+        "optimizer": opt.state_dict(),
+        "epoch": 7,
+        "name": "lenet",
+        "best": 0.25,
+        "done": False,
+    }
     path = tmp_path / "ckpt.safetensors"
     L.save(state, path)
     back = L.load(path)
@@ -152,8 +166,17 @@ def test_full_checkpoint_round_trips_with_plain_values_in_the_metadata(tmp_path:
     restored.load_state_dict(back["model"], strict=True)
 
 
-DTYPES = [np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
-          np.uint8, np.bool_]  # fmt: skip
+DTYPES = [
+    np.float64,
+    np.float32,
+    np.float16,
+    np.int64,
+    np.int32,
+    np.int16,
+    np.int8,
+    np.uint8,
+    np.bool_,
+]
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
@@ -296,8 +319,11 @@ def _load_or_refuse(data: bytes) -> Any:
 
 def _real_file() -> bytes:
     buf = io.BytesIO()
-    state = {"w": np.arange(6, dtype=np.float32).reshape(2, 3), "i": np.int8([1, -2]),
-             "meta": [1, "x", None, (2.5, True)]}  # fmt: skip
+    state = {
+        "w": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "i": np.int8([1, -2]),
+        "meta": [1, "x", None, (2.5, True)],
+    }
     L.save(state, buf, format="safetensors")
     return buf.getvalue()
 

@@ -35,10 +35,20 @@ def test_manual_seed_takes_what_torch_takes() -> None:
         (lambda s: make_spirals(seed=s), "datasets"),
         (lambda s: RandomHorizontalFlip(seed=s), "RandomHorizontalFlip"),
         (lambda s: L.utils.data.DataLoader(list(range(4)), seed=s), "DataLoader"),
-        (lambda s: LinearRegression(solver="sgd", seed=s).fit(np.ones((4, 1)), np.ones(4)), "LinearRegression"),
-        (lambda s: Word2Vec(vector_size=4, min_count=1, epochs=1, seed=s).build_vocab([["a", "b"]]).train([["a", "b"]]), "Word2Vec"),
+        (
+            lambda s: LinearRegression(solver="sgd", seed=s).fit(np.ones((4, 1)), np.ones(4)),
+            "LinearRegression",
+        ),
+        (
+            lambda s: (
+                Word2Vec(vector_size=4, min_count=1, epochs=1, seed=s)
+                .build_vocab([["a", "b"]])
+                .train([["a", "b"]])
+            ),
+            "Word2Vec",
+        ),
     ],
-)  # fmt: skip
+)
 @pytest.mark.parametrize("bad", [-1, 2.5, "0", True])
 def test_bad_seed_is_named(call, owner: str, bad: object) -> None:
     with pytest.raises(ValueError, match=rf"{owner}.*seed must be an integer >= 0, got {bad!r}"):

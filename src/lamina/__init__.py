@@ -39,19 +39,46 @@ int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
 _DTYPES = {
-    "float32": float32, "float64": float64, "float16": float16, "int64": int64,
-    "int32": int32, "int16": int16, "int8": int8, "uint8": uint8, "bool_": bool_,
-    "float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+    "float32": float32,
+    "float64": float64,
+    "float16": float16,
+    "int64": int64,
+    "int32": int32,
+    "int16": int16,
+    "int8": int8,
+    "uint8": uint8,
+    "bool_": bool_,
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "long": int64,
+    "int": int32,
     "bool": bool_,
-}  # fmt: skip
+}
 
 _SUBPACKAGES = frozenset(
     {
-        "accelerator", "autodiff", "autograd", "backends", "classic", "cuda", "data", "datasets",
-        "distributions", "errors", "metrics", "models", "nn", "ops", "optim", "serialization",
-        "text", "training", "utils",
+        "accelerator",
+        "autodiff",
+        "autograd",
+        "backends",
+        "classic",
+        "cuda",
+        "data",
+        "datasets",
+        "distributions",
+        "errors",
+        "metrics",
+        "models",
+        "nn",
+        "ops",
+        "optim",
+        "serialization",
+        "text",
+        "training",
+        "utils",
     }
-)  # fmt: skip
+)
 
 # The top-level functions: every public name of these modules (their own ``__all__``).
 _FUNCTION_MODULES = ("lamina.ops", "lamina.autodiff", "lamina.serialization")

@@ -212,8 +212,16 @@ def precision(
     -----
     scikit-learn's default is average="binary"; lamina's is "macro".
     """
-    return _averaged("precision", y_true, y_pred, average, n_classes, zero_division,
-                     lambda tp, fp, fn, tn: (tp, tp + fp), pos_label)  # fmt: skip
+    return _averaged(
+        "precision",
+        y_true,
+        y_pred,
+        average,
+        n_classes,
+        zero_division,
+        lambda tp, fp, fn, tn: (tp, tp + fp),
+        pos_label,
+    )
 
 
 def recall(
@@ -225,8 +233,16 @@ def recall(
     pos_label: int = 1,
 ) -> Any:
     """Recall (sensitivity, true-positive rate) TP / (TP + FN); arguments as ``precision``."""
-    return _averaged("recall", y_true, y_pred, average, n_classes, zero_division,
-                     lambda tp, fp, fn, tn: (tp, tp + fn), pos_label)  # fmt: skip
+    return _averaged(
+        "recall",
+        y_true,
+        y_pred,
+        average,
+        n_classes,
+        zero_division,
+        lambda tp, fp, fn, tn: (tp, tp + fn),
+        pos_label,
+    )
 
 
 def f1_score(
@@ -241,8 +257,16 @@ def f1_score(
 
     Arguments as ``precision``; "macro" averages the per-class F1 scores (scikit-learn).
     """
-    return _averaged("f1_score", y_true, y_pred, average, n_classes, zero_division,
-                     lambda tp, fp, fn, tn: (2 * tp, 2 * tp + fp + fn), pos_label)  # fmt: skip
+    return _averaged(
+        "f1_score",
+        y_true,
+        y_pred,
+        average,
+        n_classes,
+        zero_division,
+        lambda tp, fp, fn, tn: (2 * tp, 2 * tp + fp + fn),
+        pos_label,
+    )
 
 
 def true_negative_rate(
@@ -258,8 +282,16 @@ def true_negative_rate(
     Arguments as ``precision``; for two classes with average="binary" it is the recall of the
     negative class.
     """
-    return _averaged("true_negative_rate", y_true, y_pred, average, n_classes, zero_division,
-                     lambda tp, fp, fn, tn: (tn, tn + fp), pos_label)  # fmt: skip
+    return _averaged(
+        "true_negative_rate",
+        y_true,
+        y_pred,
+        average,
+        n_classes,
+        zero_division,
+        lambda tp, fp, fn, tn: (tn, tn + fp),
+        pos_label,
+    )
 
 
 specificity = true_negative_rate

@@ -132,9 +132,16 @@ def test_module_to_moves_nothing_and_converts_dtype() -> None:
         (lambda: L.nn.Linear(3, 2), (4, 3)),
         (lambda: L.nn.Conv1d(3, 2, 1), (2, 3, 5)),
     ],
-    ids=["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d", "Linear",
-         "Conv1d"],
-)  # fmt: skip
+    ids=[
+        "BatchNorm1d",
+        "BatchNorm2d",
+        "LayerNorm",
+        "GroupNorm",
+        "InstanceNorm2d",
+        "Linear",
+        "Conv1d",
+    ],
+)
 def test_every_layer_refuses_an_input_of_another_dtype_than_its_parameters(make, shape) -> None:
     layer = make()  # float32 parameters, as PyTorch's, which refuse mixed dtypes too
     with pytest.raises(TypeError, match=r"must share a dtype|dtype float32 differs"):

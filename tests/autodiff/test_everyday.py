@@ -192,8 +192,13 @@ def test_factories_take_the_cpu_device_and_refuse_cuda_by_name(name: str) -> Non
 
 BAD_SIZES = [
     ("zeros", lambda: L.zeros(-1), ValueError, r"zeros: sizes must be non-negative, got -1"),
-    ("zeros_float", lambda: L.zeros(2.5), TypeError, r"zeros: size must be a tuple of ints, got "
-     r"float 2\.5"),
+    (
+        "zeros_float",
+        lambda: L.zeros(2.5),
+        TypeError,
+        r"zeros: size must be a tuple of ints, got "
+        r"float 2\.5",
+    ),
     ("ones_tuple", lambda: L.ones((2, -3)), ValueError, r"ones: .* got -3 in \(2, -3\)"),
     ("empty", lambda: L.empty(3, -2), ValueError, r"empty: .* got -2 in \(3, -2\)"),
     ("full", lambda: L.full((2, -1), 1.0), ValueError, r"full: .* got -1"),
@@ -209,7 +214,7 @@ BAD_SIZES = [
     ("linspace", lambda: L.linspace(0, 1, -1), ValueError, r"linspace: steps must be non-neg"),
     ("logspace", lambda: L.logspace(0, 1, 2.5), TypeError, r"logspace: steps must be an int"),
     ("repeat", lambda: L.ones(2).repeat(-1), ValueError, r"repeat: .* got -1"),
-]  # fmt: skip
+]
 
 
 def test_factories_take_sizes_as_integer_tensors_and_numpy_integers() -> None:
@@ -337,28 +342,64 @@ def test_masked_fill_takes_a_tensor_value_in_the_dtype_of_the_input() -> None:
 
 
 ERRORS = [
-    ("masked_fill_int_mask", lambda: L.ones(2).masked_fill(L.tensor([1, 0]), 0.0), TypeError,
-     r"masked_fill: mask must be a bool tensor, got int64"),
-    ("masked_fill_shape", lambda: L.ones(2).masked_fill(L.ones(3, 2) > 0, 0.0), ShapeError,
-     r"masked_fill: mask of shape \(3, 2\) does not broadcast to \(2,\)"),
+    (
+        "masked_fill_int_mask",
+        lambda: L.ones(2).masked_fill(L.tensor([1, 0]), 0.0),
+        TypeError,
+        r"masked_fill: mask must be a bool tensor, got int64",
+    ),
+    (
+        "masked_fill_shape",
+        lambda: L.ones(2).masked_fill(L.ones(3, 2) > 0, 0.0),
+        ShapeError,
+        r"masked_fill: mask of shape \(3, 2\) does not broadcast to \(2,\)",
+    ),
     ("tril_1d", lambda: L.tril(L.ones(3)), ShapeError, r"tril: expected a tensor with at least 2"),
-    ("narrow", lambda: L.ones(4).narrow(0, 2, 3), ShapeError,
-     r"narrow: start \(2\) \+ length \(3\) exceeds dim 0 of size 4"),
-    ("roll", lambda: L.ones(2, 2).roll((1, 2), 0), ValueError,
-     r"roll: shifts and dims must have the same length"),
-    ("einsum_count", lambda: L.einsum("ij,jk->ik", L.ones(2, 2)), ValueError,
-     r"einsum: equation 'ij,jk->ik' names 2 operands, got 1 tensors"),
-    ("einsum_dims", lambda: L.einsum("ijk->i", L.ones(2, 2)), ShapeError,
-     r"einsum: operand 0 has 2 dims but subscripts 'ijk' name 3"),
-    ("einsum_ellipsis", lambda: L.einsum("...i->i", L.ones(2, 2)), ValueError,
-     r"einsum: equation '...i->i' has '...' in its operands but not in its output"),
-    ("einsum_output", lambda: L.einsum("ij->k", L.ones(2, 2)), ValueError,
-     r"einsum: output subscripts of 'ij->k' must be distinct letters found in the inputs"),
-    ("einsum_dtype", lambda: L.einsum("i,i", L.ones(2), L.ones(2, dtype=L.float64)), TypeError,
-     r"einsum: operands must share a dtype"),
+    (
+        "narrow",
+        lambda: L.ones(4).narrow(0, 2, 3),
+        ShapeError,
+        r"narrow: start \(2\) \+ length \(3\) exceeds dim 0 of size 4",
+    ),
+    (
+        "roll",
+        lambda: L.ones(2, 2).roll((1, 2), 0),
+        ValueError,
+        r"roll: shifts and dims must have the same length",
+    ),
+    (
+        "einsum_count",
+        lambda: L.einsum("ij,jk->ik", L.ones(2, 2)),
+        ValueError,
+        r"einsum: equation 'ij,jk->ik' names 2 operands, got 1 tensors",
+    ),
+    (
+        "einsum_dims",
+        lambda: L.einsum("ijk->i", L.ones(2, 2)),
+        ShapeError,
+        r"einsum: operand 0 has 2 dims but subscripts 'ijk' name 3",
+    ),
+    (
+        "einsum_ellipsis",
+        lambda: L.einsum("...i->i", L.ones(2, 2)),
+        ValueError,
+        r"einsum: equation '...i->i' has '...' in its operands but not in its output",
+    ),
+    (
+        "einsum_output",
+        lambda: L.einsum("ij->k", L.ones(2, 2)),
+        ValueError,
+        r"einsum: output subscripts of 'ij->k' must be distinct letters found in the inputs",
+    ),
+    (
+        "einsum_dtype",
+        lambda: L.einsum("i,i", L.ones(2), L.ones(2, dtype=L.float64)),
+        TypeError,
+        r"einsum: operands must share a dtype",
+    ),
     ("norm_int", lambda: L.norm(L.tensor([1, 2])), TypeError, r"norm: expected a float tensor"),
     ("sort_dim", lambda: L.ones(2).sort(dim=1), ShapeError, r"sort: dim 1 is out of range"),
-]  # fmt: skip
+]
 
 
 BAD_INPUT = BAD_SIZES + ERRORS
@@ -376,17 +417,23 @@ def test_bad_input_raises_an_error_naming_the_function_and_what_came(
 
 def test_einsum_takes_operands_as_one_list_like_torch() -> None:
     a, b = np.ones((2, 3)), np.arange(12.0).reshape(3, 4)
-    _same(L.einsum("ij,jk", [L.tensor(a), L.tensor(b)]),
-          torch.einsum("ij,jk", [torch.tensor(a), torch.tensor(b)]))  # fmt: skip
-    _same(L.einsum(" i j , j k -> i k ", L.tensor(a), L.tensor(b)),
-          torch.einsum(" i j , j k -> i k ", torch.tensor(a), torch.tensor(b)))  # fmt: skip
+    _same(
+        L.einsum("ij,jk", [L.tensor(a), L.tensor(b)]),
+        torch.einsum("ij,jk", [torch.tensor(a), torch.tensor(b)]),
+    )
+    _same(
+        L.einsum(" i j , j k -> i k ", L.tensor(a), L.tensor(b)),
+        torch.einsum(" i j , j k -> i k ", torch.tensor(a), torch.tensor(b)),
+    )
 
 
 def test_mm_bmm_t_and_pow_methods_and_functions_match_torch() -> None:
     rng = np.random.default_rng(2)
     a, b, c = rng.random((2, 3)), rng.random((3, 4)), rng.random((5, 2, 3))
     _same(L.tensor(a).mm(L.tensor(b)), torch.tensor(a).mm(torch.tensor(b)))
-    _same(L.bmm(L.tensor(c), L.tensor(c).transpose(1, 2)),
-          torch.bmm(torch.tensor(c), torch.tensor(c).transpose(1, 2)))  # fmt: skip
+    _same(
+        L.bmm(L.tensor(c), L.tensor(c).transpose(1, 2)),
+        torch.bmm(torch.tensor(c), torch.tensor(c).transpose(1, 2)),
+    )
     _same(L.tensor(a).t(), torch.tensor(a).t())
     _same(L.pow(L.tensor(a), 2.5), torch.pow(torch.tensor(a), 2.5))

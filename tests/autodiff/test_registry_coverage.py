@@ -107,6 +107,10 @@ def test_tensor_forwarder_signature_is_accepted_by_its_op(method: str) -> None:
     except TypeError as e:
         pytest.fail(f"Tensor.{method}{inspect.signature(fn)} -> {op_name}{op}: {e}")
     if any(k.arg is None for k in call.keywords):  # **kwargs handed on
-        free = [p for p in op.parameters.values() if p.name not in bound.arguments
-                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY, p.VAR_KEYWORD)]  # fmt: skip
+        free = [
+            p
+            for p in op.parameters.values()
+            if p.name not in bound.arguments
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY, p.VAR_KEYWORD)
+        ]
         assert free, f"Tensor.{method} hands on **kwargs, but {op_name}{op} takes no more"

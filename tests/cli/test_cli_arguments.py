@@ -76,10 +76,22 @@ def test_two_concurrent_trainings_into_one_folder(
 
     run = tmp_path / "run"
     first = subprocess.Popen(
-        [sys.executable, "-m", "lamina", "train", "spirals-mlp", "--epochs", "60",
-         "--out", str(run), "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "lamina",
+            "train",
+            "spirals-mlp",
+            "--epochs",
+            "60",
+            "--out",
+            str(run),
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not (run / "config.json").exists() and first.poll() is None:
         assert time.monotonic() < deadline
@@ -171,12 +183,25 @@ def test_generate_refuses_a_prime_outside_the_vocabulary(
     tmp_path: Path, cli: Cli, spirals_run: Path
 ) -> None:
     run = tmp_path / "lm"
-    code, _, err = cli("train", "charlstm-pydocs", "--epochs", "1", "--steps-per-epoch", "1",
-                       "--out", str(run), "--quiet")  # fmt: skip
+    code, _, err = cli(
+        "train",
+        "charlstm-pydocs",
+        "--epochs",
+        "1",
+        "--steps-per-epoch",
+        "1",
+        "--out",
+        str(run),
+        "--quiet",
+    )
     assert code == 0, err
     code, _, err = cli("generate", str(run), "--prime", "héllo\u2603")
-    one_line_error(code, err, "prime must be non-empty text over the run's vocabulary",
-                   "unknown characters: 'é☃'")  # fmt: skip
+    one_line_error(
+        code,
+        err,
+        "prime must be non-empty text over the run's vocabulary",
+        "unknown characters: 'é☃'",
+    )
     code, _, err = cli("generate", str(run), "--prime", "")
     one_line_error(code, err, "got empty text")
     code, out, err = cli("generate", str(run), "--length", "1", "--temperature", "1e-6")

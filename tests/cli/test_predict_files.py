@@ -40,8 +40,9 @@ def test_digits_run_takes_8x8_arrays_one_or_a_batch(
     np.save(tmp_path / "one.npy", x[7].reshape(8, 8))
     expected = predict(digits_run, tmp_path / "flat.npy")
     np.testing.assert_array_equal(predict(digits_run, tmp_path / "square.npy"), expected)
-    code, out, err = cli("predict", str(digits_run), str(tmp_path / "square.npy"),
-                         str(tmp_path / "one.npy"))  # fmt: skip
+    code, out, err = cli(
+        "predict", str(digits_run), str(tmp_path / "square.npy"), str(tmp_path / "one.npy")
+    )
     assert code == 0, err
     rows = lines(out)
     assert [r[0] for r in rows] == [f"{tmp_path / 'square.npy'}[{i}]" for i in range(5)] + [
@@ -68,8 +69,18 @@ def test_table_run_predicts_csv_rows_with_class_names_and_writes_csv(
 ) -> None:
     write_table(tmp_path / "zoo.csv")
     run = tmp_path / "run"
-    code, _, err = cli("train", "--data", str(tmp_path / "zoo.csv"), "--target", "animal",
-                       "--epochs", "3", "--out", str(run), "--quiet")  # fmt: skip
+    code, _, err = cli(
+        "train",
+        "--data",
+        str(tmp_path / "zoo.csv"),
+        "--target",
+        "animal",
+        "--epochs",
+        "3",
+        "--out",
+        str(run),
+        "--quiet",
+    )
     assert code == 0, err
     # new rows: columns in another order, no target column, a category never seen
     (tmp_path / "new.csv").write_text("weight,shape,size\n0.1,round,1.5\n0.2,oval,-1.0\n")
@@ -78,8 +89,9 @@ def test_table_run_predicts_csv_rows_with_class_names_and_writes_csv(
     rows = lines(out)
     assert [r[0] for r in rows] == [f"{tmp_path / 'new.csv'}:2", f"{tmp_path / 'new.csv'}:3"]
     assert all(r[1] in {"cat", "dog", "eel"} for r in rows)
-    code, out, err = cli("predict", str(run), str(tmp_path / "zoo.csv"), "--out",
-                         str(tmp_path / "p.csv"))  # fmt: skip
+    code, out, err = cli(
+        "predict", str(run), str(tmp_path / "zoo.csv"), "--out", str(tmp_path / "p.csv")
+    )
     assert code == 0 and "80 predictions written" in out, err
     with open(tmp_path / "p.csv", newline="") as f:
         table = list(csv.reader(f))
@@ -98,8 +110,9 @@ def test_regression_run_prints_values(tmp_path: Path, cli: Cli) -> None:
     x = rng.normal(size=(50, 3)).astype(np.float32)
     np.savez(tmp_path / "r.npz", x=x, y=x @ np.array([1.0, -2.0, 0.5]) + 0.3)
     run = tmp_path / "run"
-    code, out, err = cli("train", "--data", str(tmp_path / "r.npz"), "--epochs", "2",
-                         "--out", str(run), "--quiet")  # fmt: skip
+    code, out, err = cli(
+        "train", "--data", str(tmp_path / "r.npz"), "--epochs", "2", "--out", str(run), "--quiet"
+    )
     assert code == 0 and "test_rmse" in out, err
     np.save(tmp_path / "q.npy", x[:3])
     code, out, err = cli("predict", str(run), str(tmp_path / "q.npy"))
@@ -116,8 +129,9 @@ def test_image_run_predicts_files_of_any_size_and_a_folder(tmp_path: Path, cli: 
             pixels = np.clip(base + rng.normal(0, 15, (12, 12)), 0, 255).astype(np.uint8)
             Image.fromarray(pixels, mode="L").save(tmp_path / "images" / label / f"{i}.png")
     run = tmp_path / "run"
-    code, _, err = cli("train", "--data", str(tmp_path / "images"), "--epochs", "8",
-                       "--out", str(run), "--quiet")  # fmt: skip
+    code, _, err = cli(
+        "train", "--data", str(tmp_path / "images"), "--epochs", "8", "--out", str(run), "--quiet"
+    )
     assert code == 0, err
     (tmp_path / "new").mkdir()
     Image.fromarray(np.full((40, 30, 3), 220, np.uint8)).save(tmp_path / "new" / "bright.jpg")

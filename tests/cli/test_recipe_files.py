@@ -84,8 +84,9 @@ def test_the_readme_recipe_trains_with_its_data_beside_it(tmp_path: Path, cli: C
     (tmp_path / "flowers.csv").write_text("a,b,c,d,species\n" + "\n".join(rows) + "\n")
     (tmp_path / "my_recipe.toml").write_text(README_RECIPE)
     run = tmp_path / "run"
-    code, out, err = cli("train", str(tmp_path / "my_recipe.toml"), "--epochs", "3",
-                         "--out", str(run), "--quiet")  # fmt: skip
+    code, out, err = cli(
+        "train", str(tmp_path / "my_recipe.toml"), "--epochs", "3", "--out", str(run), "--quiet"
+    )
     assert code == 0 and "test_accuracy" in out, err
     config = json.loads((run / "config.json").read_text())
     assert config["data"]["path"] == str((tmp_path / "flowers.csv").resolve())
@@ -105,8 +106,17 @@ def test_every_builtin_recipe_is_a_shipped_toml_file_that_show_prints(cli: Cli) 
 def test_a_user_toml_trains_and_flags_override_it(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "my.toml").write_text(USER_RECIPE)
     run = tmp_path / "run"
-    code, out, err = cli("train", str(tmp_path / "my.toml"), "--epochs", "2", "--lr", "0.02",
-                         "--out", str(run), "--quiet")  # fmt: skip
+    code, out, err = cli(
+        "train",
+        str(tmp_path / "my.toml"),
+        "--epochs",
+        "2",
+        "--lr",
+        "0.02",
+        "--out",
+        str(run),
+        "--quiet",
+    )
     assert code == 0, err
     assert "test_accuracy" in out
     config = json.loads((run / "config.json").read_text())
@@ -168,19 +178,34 @@ def test_every_problem_of_a_recipe_is_reported_at_once_before_training(
     [
         ("epochs = ", "not a valid TOML recipe"),
         ('[model]\nnetwork = "ResNet"\n[data]\nsource = "digits"', "model.network: expected one"),
-        ('[model]\nlayers = ["Linear(2, 3)"]\nnetwork = "MLP"\n[data]\nsource = "digits"',
-         "exactly one of 'network'"),
-        ('[model]\nnetwork = "MLP"\n[data]\nsource = "digits"\npath = "x.csv"',
-         "exactly one of 'source'"),
+        (
+            '[model]\nlayers = ["Linear(2, 3)"]\nnetwork = "MLP"\n[data]\nsource = "digits"',
+            "exactly one of 'network'",
+        ),
+        (
+            '[model]\nnetwork = "MLP"\n[data]\nsource = "digits"\npath = "x.csv"',
+            "exactly one of 'source'",
+        ),
         ('[model]\nnetwork = "MLP"', "data: missing"),
-        ('[model]\nlayers = ["Linear(2, 3)", "os.system(1)"]\n[data]\nsource = "spirals"',
-         "model.layers[1]"),
-        ('optimizer = "adam"\nmomentum = 0.9\n[model]\nnetwork = "MLP"\n[data]\nsource = "spirals"',
-         "only sgd and rmsprop take momentum"),
+        (
+            '[model]\nlayers = ["Linear(2, 3)", "os.system(1)"]\n[data]\nsource = "spirals"',
+            "model.layers[1]",
+        ),
+        (
+            'optimizer = "adam"\nmomentum = 0.9\n[model]\nnetwork = "MLP"\n[data]\nsource = "spirals"',
+            "only sgd and rmsprop take momentum",
+        ),
     ],
-    ids=["syntax", "network", "network-and-layers", "source-and-path", "no-data", "layer",
-         "momentum"],
-)  # fmt: skip
+    ids=[
+        "syntax",
+        "network",
+        "network-and-layers",
+        "source-and-path",
+        "no-data",
+        "layer",
+        "momentum",
+    ],
+)
 def test_recipe_mistakes_name_the_file_and_key(
     text: str, needle: str, tmp_path: Path, cli: Cli
 ) -> None:

@@ -33,8 +33,13 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_folder(
     run = tmp_path / "run"
     with claim_run_folder(run):
         second = child_cli(*TRAIN, "--out", str(run))  # another process
-        one_line_error(second.returncode, second.stderr, str(run), "in use by another run",
-                       f"pid {os.getpid()}")  # fmt: skip
+        one_line_error(
+            second.returncode,
+            second.stderr,
+            str(run),
+            "in use by another run",
+            f"pid {os.getpid()}",
+        )
         with pytest.raises(RunError, match="in use by another run"):
             claim_run_folder(run)  # and in this process too
         assert sorted(p.name for p in run.iterdir()) == [LOCK]
@@ -156,10 +161,21 @@ def test_after_kill_9_the_next_run_takes_the_folder_over(tmp_path: Path, cli: Cl
 
     run = tmp_path / "run"
     child = subprocess.Popen(
-        [sys.executable, "-m", "lamina", "train", "spirals-mlp", "--epochs", "150",
-         "--out", str(run), "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "lamina",
+            "train",
+            "spirals-mlp",
+            "--epochs",
+            "150",
+            "--out",
+            str(run),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not (run / "checkpoint.npz").exists():
         assert child.poll() is None and time.monotonic() < deadline

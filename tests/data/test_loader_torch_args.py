@@ -190,12 +190,18 @@ def test_loader_turns_collated_arrays_into_tensors_and_leaves_strings():
 @pytest.mark.parametrize(
     "samples, pattern",
     [
-        ([np.zeros(2), np.zeros(3)], r"default_collate: samples must have equal shapes to stack, got \(2,\), \(3,\)"),
-        ([(1, 2), (1,)], r"default_collate: every sample must have the same number of fields, got lengths \[1, 2\]"),
+        (
+            [np.zeros(2), np.zeros(3)],
+            r"default_collate: samples must have equal shapes to stack, got \(2,\), \(3,\)",
+        ),
+        (
+            [(1, 2), (1,)],
+            r"default_collate: every sample must have the same number of fields, got lengths \[1, 2\]",
+        ),
         ([None, None], r"default_collate: samples must hold arrays, .* got NoneType"),
     ],
     ids=["ragged-arrays", "ragged-tuples", "none"],
-)  # fmt: skip
+)
 def test_default_collate_errors_say_what_came(samples, pattern):
     with pytest.raises((ValueError, TypeError), match=pattern):
         default_collate(samples)
@@ -205,17 +211,38 @@ def test_default_collate_errors_say_what_came(samples, pattern):
 
 
 EXCLUSIVE = [
-    ({"sampler": [0, 1], "shuffle": True}, r"DataLoader: sampler is mutually exclusive with shuffle=True"),
-    ({"batch_sampler": [[0]], "batch_size": 2}, r"DataLoader: batch_sampler is mutually exclusive .* batch_size=2"),
-    ({"batch_sampler": [[0]], "shuffle": True}, r"batch_sampler is mutually exclusive .* shuffle=True"),
-    ({"batch_sampler": [[0]], "sampler": [0]}, r"batch_sampler is mutually exclusive .* sampler=\[0\]"),
-    ({"batch_sampler": [[0]], "drop_last": True}, r"batch_sampler is mutually exclusive .* drop_last=True"),
-    ({"batch_size": None, "drop_last": True}, r"DataLoader: batch_size=None .* mutually exclusive with drop_last=True"),
-    ({"prefetch_factor": 2}, r"DataLoader: prefetch_factor needs num_workers > 0, got prefetch_factor=2"),
+    (
+        {"sampler": [0, 1], "shuffle": True},
+        r"DataLoader: sampler is mutually exclusive with shuffle=True",
+    ),
+    (
+        {"batch_sampler": [[0]], "batch_size": 2},
+        r"DataLoader: batch_sampler is mutually exclusive .* batch_size=2",
+    ),
+    (
+        {"batch_sampler": [[0]], "shuffle": True},
+        r"batch_sampler is mutually exclusive .* shuffle=True",
+    ),
+    (
+        {"batch_sampler": [[0]], "sampler": [0]},
+        r"batch_sampler is mutually exclusive .* sampler=\[0\]",
+    ),
+    (
+        {"batch_sampler": [[0]], "drop_last": True},
+        r"batch_sampler is mutually exclusive .* drop_last=True",
+    ),
+    (
+        {"batch_size": None, "drop_last": True},
+        r"DataLoader: batch_size=None .* mutually exclusive with drop_last=True",
+    ),
+    (
+        {"prefetch_factor": 2},
+        r"DataLoader: prefetch_factor needs num_workers > 0, got prefetch_factor=2",
+    ),
     ({"persistent_workers": True}, r"DataLoader: persistent_workers=True needs num_workers > 0"),
     ({"num_workers": -1}, r"DataLoader: num_workers must be an integer >= 0, got -1"),
     ({"timeout": -1.0}, r"DataLoader: timeout must be a number >= 0, got -1.0"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -233,15 +260,48 @@ def test_forbidden_argument_combinations_raise_as_in_torch(kwargs, pattern):
     [
         ({"seed": -1}, ValueError, r"DataLoader: seed must be an integer >= 0, got -1"),
         ({"seed": 1.5}, ValueError, r"DataLoader: seed must be an integer >= 0, got 1.5"),
-        ({"batch_size": 0}, ValueError, r"DataLoader: batch_size must be a positive integer, got 0"),
-        ({"batch_size": True}, ValueError, r"DataLoader: batch_size must be a positive integer, got True"),
-        ({"batch_size": 2.0}, ValueError, r"DataLoader: batch_size must be a positive integer, got 2.0"),
-        ({"generator": 3}, TypeError, r"DataLoader: generator must be a numpy.random.Generator or None, got 3"),
-        ({"generator": np.random.default_rng(0), "rng": np.random.default_rng(1)}, ValueError, r"DataLoader: give generator or rng"),
-        ({"num_workers": 1, "prefetch_factor": 0}, ValueError, r"DataLoader: prefetch_factor must be a positive integer, got 0"),
+        (
+            {"batch_size": 0},
+            ValueError,
+            r"DataLoader: batch_size must be a positive integer, got 0",
+        ),
+        (
+            {"batch_size": True},
+            ValueError,
+            r"DataLoader: batch_size must be a positive integer, got True",
+        ),
+        (
+            {"batch_size": 2.0},
+            ValueError,
+            r"DataLoader: batch_size must be a positive integer, got 2.0",
+        ),
+        (
+            {"generator": 3},
+            TypeError,
+            r"DataLoader: generator must be a numpy.random.Generator or None, got 3",
+        ),
+        (
+            {"generator": np.random.default_rng(0), "rng": np.random.default_rng(1)},
+            ValueError,
+            r"DataLoader: give generator or rng",
+        ),
+        (
+            {"num_workers": 1, "prefetch_factor": 0},
+            ValueError,
+            r"DataLoader: prefetch_factor must be a positive integer, got 0",
+        ),
     ],
-    ids=["negative-seed", "float-seed", "zero-batch", "bool-batch", "float-batch", "int-generator", "generator-and-rng", "zero-prefetch"],
-)  # fmt: skip
+    ids=[
+        "negative-seed",
+        "float-seed",
+        "zero-batch",
+        "bool-batch",
+        "float-batch",
+        "int-generator",
+        "generator-and-rng",
+        "zero-prefetch",
+    ],
+)
 def test_bad_arguments_name_the_loader_and_the_value(kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
         DataLoader(Indexed(), **kwargs)
@@ -321,12 +381,22 @@ def test_pin_memory_and_in_order_are_accepted_no_ops():
     "dataset, kwargs",
     [
         (Indexed(23), {"batch_size": 4, "shuffle": True, "seed": 3}),
-        (TensorDataset(np.arange(46.0).reshape(23, 2), np.arange(23)), {"batch_size": 5, "drop_last": True, "seed": 1, "shuffle": True}),
-        (Indexed(9), {"batch_sampler": BatchSampler(RandomSampler(range(9), generator=np.random.default_rng(2)), 2, False)}),
+        (
+            TensorDataset(np.arange(46.0).reshape(23, 2), np.arange(23)),
+            {"batch_size": 5, "drop_last": True, "seed": 1, "shuffle": True},
+        ),
+        (
+            Indexed(9),
+            {
+                "batch_sampler": BatchSampler(
+                    RandomSampler(range(9), generator=np.random.default_rng(2)), 2, False
+                )
+            },
+        ),
         (Indexed(6), {"batch_size": None}),
     ],
     ids=["shuffled", "tensordataset-drop-last", "batch-sampler", "unbatched"],
-)  # fmt: skip
+)
 def test_workers_give_the_same_batches_as_the_main_process(dataset, kwargs):
     def run(num_workers):
         if "batch_sampler" in kwargs:

@@ -140,28 +140,94 @@ def test_custom_sampler_subclass_drives_batch_sampler():
 @pytest.mark.parametrize(
     "make, exc, pattern",
     [
-        (lambda: RandomSampler(range(3), num_samples=0), ValueError, r"RandomSampler: num_samples must be a positive integer, got 0"),
-        (lambda: RandomSampler(range(3), replacement=1), TypeError, r"RandomSampler: replacement must be a bool, got 1"),
-        (lambda: RandomSampler(range(3), generator=0), TypeError, r"RandomSampler: generator must be a numpy.random.Generator"),
-        (lambda: SubsetRandomSampler([1], generator=torch.Generator()), TypeError, r"SubsetRandomSampler: generator must be"),
-        (lambda: BatchSampler(range(3), 0, False), ValueError, r"BatchSampler: batch_size must be a positive integer, got 0"),
-        (lambda: BatchSampler(range(3), 2.0, False), ValueError, r"BatchSampler: batch_size must be a positive integer, got 2.0"),
-        (lambda: BatchSampler(range(3), True, False), ValueError, r"BatchSampler: batch_size must be a positive integer, got True"),
-        (lambda: BatchSampler(range(3), 2, None), TypeError, r"BatchSampler: drop_last must be a bool, got None"),
-        (lambda: WeightedRandomSampler([[1.0]], 1), ShapeError, r"WeightedRandomSampler: weights must be 1-D, got shape \(1, 1\)"),
-        (lambda: WeightedRandomSampler([1.0, -1.0], 1), ValueError, r"WeightedRandomSampler: weights must be finite, >= 0"),
-        (lambda: WeightedRandomSampler([0.0, 0.0], 1), ValueError, r"not all zero, got \[0.0, 0.0\]"),
-        (lambda: WeightedRandomSampler([1.0, np.nan], 1), ValueError, r"WeightedRandomSampler: weights must be finite"),
-        (lambda: WeightedRandomSampler([1.0, 0.0], 2, replacement=False), ValueError, r"non-zero weights \(1\), got 2"),
-        (lambda: WeightedRandomSampler([1.0], -3), ValueError, r"WeightedRandomSampler: num_samples must be a positive integer, got -3"),
+        (
+            lambda: RandomSampler(range(3), num_samples=0),
+            ValueError,
+            r"RandomSampler: num_samples must be a positive integer, got 0",
+        ),
+        (
+            lambda: RandomSampler(range(3), replacement=1),
+            TypeError,
+            r"RandomSampler: replacement must be a bool, got 1",
+        ),
+        (
+            lambda: RandomSampler(range(3), generator=0),
+            TypeError,
+            r"RandomSampler: generator must be a numpy.random.Generator",
+        ),
+        (
+            lambda: SubsetRandomSampler([1], generator=torch.Generator()),
+            TypeError,
+            r"SubsetRandomSampler: generator must be",
+        ),
+        (
+            lambda: BatchSampler(range(3), 0, False),
+            ValueError,
+            r"BatchSampler: batch_size must be a positive integer, got 0",
+        ),
+        (
+            lambda: BatchSampler(range(3), 2.0, False),
+            ValueError,
+            r"BatchSampler: batch_size must be a positive integer, got 2.0",
+        ),
+        (
+            lambda: BatchSampler(range(3), True, False),
+            ValueError,
+            r"BatchSampler: batch_size must be a positive integer, got True",
+        ),
+        (
+            lambda: BatchSampler(range(3), 2, None),
+            TypeError,
+            r"BatchSampler: drop_last must be a bool, got None",
+        ),
+        (
+            lambda: WeightedRandomSampler([[1.0]], 1),
+            ShapeError,
+            r"WeightedRandomSampler: weights must be 1-D, got shape \(1, 1\)",
+        ),
+        (
+            lambda: WeightedRandomSampler([1.0, -1.0], 1),
+            ValueError,
+            r"WeightedRandomSampler: weights must be finite, >= 0",
+        ),
+        (
+            lambda: WeightedRandomSampler([0.0, 0.0], 1),
+            ValueError,
+            r"not all zero, got \[0.0, 0.0\]",
+        ),
+        (
+            lambda: WeightedRandomSampler([1.0, np.nan], 1),
+            ValueError,
+            r"WeightedRandomSampler: weights must be finite",
+        ),
+        (
+            lambda: WeightedRandomSampler([1.0, 0.0], 2, replacement=False),
+            ValueError,
+            r"non-zero weights \(1\), got 2",
+        ),
+        (
+            lambda: WeightedRandomSampler([1.0], -3),
+            ValueError,
+            r"WeightedRandomSampler: num_samples must be a positive integer, got -3",
+        ),
     ],
     ids=[
-        "random-num-samples-zero", "random-replacement-int", "random-generator-int",
-        "subset-torch-generator", "batch-size-zero", "batch-size-float", "batch-size-bool",
-        "drop-last-none", "weights-2d", "weights-negative", "weights-all-zero", "weights-nan",
-        "too-many-without-replacement", "num-samples-negative",
+        "random-num-samples-zero",
+        "random-replacement-int",
+        "random-generator-int",
+        "subset-torch-generator",
+        "batch-size-zero",
+        "batch-size-float",
+        "batch-size-bool",
+        "drop-last-none",
+        "weights-2d",
+        "weights-negative",
+        "weights-all-zero",
+        "weights-nan",
+        "too-many-without-replacement",
+        "num-samples-negative",
     ],
-)  # fmt: skip
+)
 def test_bad_sampler_arguments_name_the_sampler(make, exc, pattern):
     with pytest.raises(exc, match=pattern):
         make()

@@ -13,8 +13,12 @@ MPIEXEC = Path(sys.executable).parent / "mpiexec"
 
 def mpi_env() -> dict[str, str]:
     """One BLAS thread per rank: the ranks share the machine's cores."""
-    return {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1"}  # fmt: skip
+    return {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
 
 
 def run_mpi(

@@ -73,8 +73,11 @@ if r == 0:
 )
 
 
-@pytest.mark.parametrize(("ranks", "cap"), [(2, 25.0), (3, 25.0), (2, 0.001)],
-                         ids=["2-ranks", "3-ranks", "2-ranks-many-buckets"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("ranks", "cap"),
+    [(2, 25.0), (3, 25.0), (2, 0.001)],
+    ids=["2-ranks", "3-ranks", "2-ranks-many-buckets"],
+)
 def test_ranks_on_shards_equal_one_process_on_the_global_batch(tmp_path, ranks, cap):
     out = check_ok(run_mpi(tmp_path, ranks, JOB, str(cap)))
     with np.load(tmp_path / "weights.npz") as f:
@@ -178,10 +181,12 @@ def test_world_of_one_is_the_module_and_keeps_its_names():
 
 @pytest.mark.parametrize(
     ("args", "error", "pattern"),
-    [(("not a module",), TypeError, "expected a lamina Module, got str"),
-     ((nn.Linear(2, 2), 0.0), ValueError, "bucket_cap_mb must be > 0, got 0.0")],
+    [
+        (("not a module",), TypeError, "expected a lamina Module, got str"),
+        ((nn.Linear(2, 2), 0.0), ValueError, "bucket_cap_mb must be > 0, got 0.0"),
+    ],
     ids=["not-a-module", "zero-bucket"],
-)  # fmt: skip
+)
 def test_bad_arguments_are_refused(args, error, pattern):
     with pytest.raises(error, match=f"DistributedDataParallel: {pattern}"):
         DistributedDataParallel(*args)

@@ -20,8 +20,9 @@ LAMINA = str(Path(sys.executable).parent / "lamina")
 
 def _lamina(tmp_path: Path, *args: str, ranks: int = 2) -> subprocess.CompletedProcess[str]:
     cmd = [str(MPIEXEC), "-n", str(ranks), LAMINA, *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                          env=mpi_env())  # fmt: skip
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=mpi_env()
+    )
 
 
 @pytest.mark.slow
@@ -34,8 +35,14 @@ def test_two_ranks_train_mlp_digits_to_its_accuracy_into_one_run_folder(tmp_path
     assert metrics["test_accuracy"] >= 0.97  # the recipe's documented target
     rows = (tmp_path / "run" / "history.csv").read_text().splitlines()
     assert len(rows) == 1 + 80  # one writer: a header and one row per epoch
-    again = subprocess.run([LAMINA, "evaluate", "run"], capture_output=True, text=True,
-                           timeout=120, cwd=tmp_path, env=mpi_env())  # fmt: skip
+    again = subprocess.run(
+        [LAMINA, "evaluate", "run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=mpi_env(),
+    )
     assert again.returncode == 0, again.stderr
     assert f"test_accuracy: {metrics['test_accuracy']:.4f}" in again.stdout
 
@@ -62,8 +69,14 @@ def test_a_killed_two_rank_run_resumes_to_the_uninterrupted_result(tmp_path):
     full = _lamina(tmp_path, *args, "--out", "full")
     assert full.returncode == 0, full.stderr
     cmd = [str(MPIEXEC), "-n", "2", LAMINA, *args, "--out", "cut"]
-    job = subprocess.Popen(cmd, cwd=tmp_path, env=mpi_env(), stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    job = subprocess.Popen(
+        cmd,
+        cwd=tmp_path,
+        env=mpi_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     checkpoint = tmp_path / "cut" / "checkpoint.npz"
     deadline = time.monotonic() + 120
     while not checkpoint.exists() and time.monotonic() < deadline and job.poll() is None:

@@ -14,8 +14,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("n", "replicas", "drop_last"), CASES,
-                         ids=[f"n{n}-k{k}-{'drop' if d else 'pad'}" for n, k, d in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("n", "replicas", "drop_last"),
+    CASES,
+    ids=[f"n{n}-k{k}-{'drop' if d else 'pad'}" for n, k, d in CASES],
+)
 def test_unshuffled_shards_equal_torch(n, replicas, drop_last):
     for r in range(replicas):
         ours = DistributedSampler(range(n), replicas, r, shuffle=False, drop_last=drop_last)
@@ -32,8 +35,10 @@ def test_shuffled_shards_are_disjoint_and_cover_the_data(n, replicas):
     assert set(every.tolist()) == set(range(n))
     padding = len(every) - n
     assert padding == (-n) % replicas and len(every) - len(set(every.tolist())) == padding
-    dropped = [set(DistributedSampler(range(n), replicas, r, seed=5, drop_last=True))
-               for r in range(replicas)]  # fmt: skip
+    dropped = [
+        set(DistributedSampler(range(n), replicas, r, seed=5, drop_last=True))
+        for r in range(replicas)
+    ]
     assert sum(len(s) for s in dropped) == len(set().union(*dropped)) == n - n % replicas
 
 

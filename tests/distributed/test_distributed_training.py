@@ -82,8 +82,12 @@ def test_resumed_run_equals_uninterrupted_run_and_metrics_are_global(tmp_path):
     from lamina import metrics, nn
     from lamina.training import Trainer
 
-    net = nn.Sequential(nn.Linear(4, 16, dtype="float64"), nn.ReLU(), nn.Dropout(0.2),
-                        nn.Linear(16, 3, dtype="float64"))  # fmt: skip
+    net = nn.Sequential(
+        nn.Linear(4, 16, dtype="float64"),
+        nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(16, 3, dtype="float64"),
+    )
     net.load_state_dict(lamina.load(tmp_path / "full-ckpt.npz")["model"])
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 4))

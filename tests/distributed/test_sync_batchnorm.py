@@ -40,10 +40,19 @@ def test_convert_sync_batchnorm_keeps_parameters_buffers_and_mode():
     assert net[1].weight is weight and net[1].running_mean.data.tolist() == [1.0, 2.0]
     assert net[1].training and not net[3].training
     assert list(net.state_dict()) == [
-        "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
-        "1.num_batches_tracked", "3.weight", "3.bias", "3.running_mean", "3.running_var",
+        "0.weight",
+        "0.bias",
+        "1.weight",
+        "1.bias",
+        "1.running_mean",
+        "1.running_var",
+        "1.num_batches_tracked",
+        "3.weight",
+        "3.bias",
+        "3.running_mean",
+        "3.running_var",
         "3.num_batches_tracked",
-    ]  # fmt: skip
+    ]
 
 
 def test_three_ranks_equal_batchnorm_on_the_concatenated_batch(tmp_path):

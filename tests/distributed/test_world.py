@@ -44,21 +44,27 @@ def test_collectives_refuse_bad_input(call, error, pattern):
 
 
 def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, env={**mpi_env(), **env})  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**mpi_env(), **env},
+    )
 
 
 def test_import_without_mpi4py_is_a_world_of_one():
-    code = ("import sys; sys.modules['mpi4py'] = None\n"
-            "import lamina.distributed as d; print(d.world_size(), 'mpi4py' in sys.modules)")  # fmt: skip
+    code = (
+        "import sys; sys.modules['mpi4py'] = None\n"
+        "import lamina.distributed as d; print(d.world_size(), 'mpi4py' in sys.modules)"
+    )
     proc = _python(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["1", "True"]  # the None placeholder: never imported
 
 
 def test_launched_world_without_mpi4py_says_how_to_install():
-    code = ("import sys; sys.modules['mpi4py'] = None\n"
-            "import lamina.distributed as d; d.init()")  # fmt: skip
+    code = "import sys; sys.modules['mpi4py'] = None\nimport lamina.distributed as d; d.init()"
     proc = _python(code, PMI_SIZE="2", PMI_RANK="0")
     assert proc.returncode != 0
     assert "mpiexec started 2 processes but mpi4py is not installed" in proc.stderr

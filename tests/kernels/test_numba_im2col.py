@@ -31,15 +31,17 @@ def _geometry(shape, kernel, stride, dilation, pad) -> SimpleNamespace:
         for size, k, s, d, p in zip((h, w), kernel, stride, dilation, pad)
     )
     pads = tuple((p, p) for p in pad)
-    return SimpleNamespace(in_hw=(h, w), out_hw=out, kernel=kernel, stride=stride,
-                           dilation=dilation, pads=pads)  # fmt: skip
+    return SimpleNamespace(
+        in_hw=(h, w), out_hw=out, kernel=kernel, stride=stride, dilation=dilation, pads=pads
+    )
 
 
 def _unfold(x: np.ndarray, case) -> np.ndarray:
     """PyTorch's unfold as lamina's (C*kh*kw, N*Ho*Wo) matrix."""
     _, kernel, stride, dilation, pad = case
-    u = torch.nn.functional.unfold(torch.from_numpy(np.ascontiguousarray(x)), kernel,
-                                   dilation, pad, stride).numpy()  # fmt: skip
+    u = torch.nn.functional.unfold(
+        torch.from_numpy(np.ascontiguousarray(x)), kernel, dilation, pad, stride
+    ).numpy()
     return u.transpose(1, 0, 2).reshape(u.shape[1], -1)
 
 

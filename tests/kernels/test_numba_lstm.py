@@ -23,16 +23,23 @@ def _weights(inp: int, hid: int, dtype, rng):
 def _torch_lstm(x, h0, c0, w_ih, w_hh, b_ih, b_hh, gout, gh, gc):
     lstm = torch.nn.LSTM(x.shape[2], h0.shape[1], dtype=torch.from_numpy(x).dtype)
     with torch.no_grad():
-        for name, a in zip(("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"),
-                           (w_ih, w_hh, b_ih, b_hh)):  # fmt: skip
+        for name, a in zip(
+            ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"), (w_ih, w_hh, b_ih, b_hh)
+        ):
             getattr(lstm, name).copy_(torch.from_numpy(a))
     xt, ht, ct = (torch.tensor(a, requires_grad=True) for a in (x, h0, c0))
     out, (hn, cn) = lstm(xt, (ht[None], ct[None]))
     (out * torch.from_numpy(gout)).sum().backward(retain_graph=True)
     (hn[0] * torch.from_numpy(gh)).sum().backward(retain_graph=True)
     (cn[0] * torch.from_numpy(gc)).sum().backward()
-    grads = [xt.grad, ht.grad, ct.grad, lstm.weight_ih_l0.grad, lstm.weight_hh_l0.grad,
-             lstm.bias_ih_l0.grad]  # fmt: skip
+    grads = [
+        xt.grad,
+        ht.grad,
+        ct.grad,
+        lstm.weight_ih_l0.grad,
+        lstm.weight_hh_l0.grad,
+        lstm.bias_ih_l0.grad,
+    ]
     values = [out, hn[0], cn[0]]
     return [v.detach().numpy() for v in values], [g.numpy() for g in grads]
 
@@ -75,6 +82,19 @@ def test_lstm_mask_keeps_the_state_and_truncation_stops_the_gradient() -> None:
     zero = np.zeros((n, hid))
     dx, dh0, *_ = lstm_backward(gout, zero, zero, x, w_ih, w_hh, hs, cs, acts, tcs, mask, None, 2)
     assert np.all(dx[4:, 1] == 0) and np.all(dx[4:, 0] != 0)
-    _, dh0_cut, *_ = lstm_backward(gout * 0 + np.eye(steps)[:, 5, None, None], zero, zero, x,
-                                   w_ih, w_hh, hs, cs, acts, tcs, None, 3, 2)  # fmt: skip
+    _, dh0_cut, *_ = lstm_backward(
+        gout * 0 + np.eye(steps)[:, 5, None, None],
+        zero,
+        zero,
+        x,
+        w_ih,
+        w_hh,
+        hs,
+        cs,
+        acts,
+        tcs,
+        None,
+        3,
+        2,
+    )
     assert np.abs(dh0).max() > 0 and np.all(dh0_cut == 0)

@@ -27,10 +27,18 @@ IDS = ["2x2-tiles", "3x3-stride2-pad1", "2x3-overlapping", "dilated", "pad-half-
 def pool_geometry(shape, k, s, p, d) -> SimpleNamespace:
     """The window geometry the kernels read (the attributes of lamina's Geometry)."""
     k, s, p, d = ((v, v) if isinstance(v, int) else v for v in (k, s, p, d))
-    out = tuple((n + 2 * pp - dd * (kk - 1) - 1) // ss + 1
-                for n, kk, ss, pp, dd in zip(shape[2:], k, s, p, d))  # fmt: skip
-    return SimpleNamespace(in_hw=shape[2:], out_hw=out, kernel=k, stride=s, dilation=d,
-                           pads=tuple((pp, pp) for pp in p))  # fmt: skip
+    out = tuple(
+        (n + 2 * pp - dd * (kk - 1) - 1) // ss + 1
+        for n, kk, ss, pp, dd in zip(shape[2:], k, s, p, d)
+    )
+    return SimpleNamespace(
+        in_hw=shape[2:],
+        out_hw=out,
+        kernel=k,
+        stride=s,
+        dilation=d,
+        pads=tuple((pp, pp) for pp in p),
+    )
 
 
 def _torch(x: np.ndarray, case, g: np.ndarray):

@@ -52,9 +52,15 @@ def test_unpruned_beam_search_returns_the_exhaustive_n_best(length_penalty: floa
     step = _known_decoder()
     expected = _exhaustive(step, length_penalty)[:5]
     got = beam_search(
-        step, np.array([0]), SOS, EOS, beam_width=V**MAX_LEN, max_length=MAX_LEN, n_best=5,
+        step,
+        np.array([0]),
+        SOS,
+        EOS,
+        beam_width=V**MAX_LEN,
+        max_length=MAX_LEN,
+        n_best=5,
         length_penalty=length_penalty,
-    )  # fmt: skip
+    )
     assert [h.tokens for h in got] == [t for t, _ in expected]
     np.testing.assert_allclose([h.score for h in got], [s for _, s in expected], rtol=1e-12)
 

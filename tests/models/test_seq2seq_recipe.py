@@ -30,9 +30,17 @@ def test_dates_recipe_short_run_translates_dates(
 ) -> None:
     run = tmp_path / "run"
     code, out, err = _cli(
-        capsys, "train", "seq2seq-dates", "--epochs", str(SHORT_EPOCHS), "--steps-per-epoch",
-        str(SHORT_STEPS), "--out", str(run), "--quiet",
-    )  # fmt: skip
+        capsys,
+        "train",
+        "seq2seq-dates",
+        "--epochs",
+        str(SHORT_EPOCHS),
+        "--steps-per-epoch",
+        str(SHORT_STEPS),
+        "--out",
+        str(run),
+        "--quiet",
+    )
     assert code == 0, err
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["test_exact_match"] >= SHORT_THRESHOLD
@@ -52,9 +60,18 @@ def test_dates_recipe_without_attention_and_translate_errors(
 ) -> None:
     run = tmp_path / "plain"
     code, _, err = _cli(
-        capsys, "train", "seq2seq-dates", "--no-attention", "--epochs", "1",
-        "--steps-per-epoch", "1", "--out", str(run), "--quiet",
-    )  # fmt: skip
+        capsys,
+        "train",
+        "seq2seq-dates",
+        "--no-attention",
+        "--epochs",
+        "1",
+        "--steps-per-epoch",
+        "1",
+        "--out",
+        str(run),
+        "--quiet",
+    )
     assert code == 0, err
     assert json.loads((run / "config.json").read_text())["model"]["attention"] == "none"
     assert not (run / "attention.png").exists()

@@ -63,9 +63,10 @@ class TorchMobileNet(tnn.Module):
         super().__init__()
         c = int(32 * alpha)
         self.stem = tnn.Sequential(
-            tnn.Conv2d(in_channels, c, 3, 2, 1, bias=False), tnn.BatchNorm2d(c, eps=0.001),
+            tnn.Conv2d(in_channels, c, 3, 2, 1, bias=False),
+            tnn.BatchNorm2d(c, eps=0.001),
             tnn.ReLU6(),
-        )  # fmt: skip
+        )
         blocks = []
         for out, stride in models.mobilenet.BLOCKS:
             blocks.append(TorchSeparable(c, int(out * alpha), stride))
@@ -181,16 +182,31 @@ class TorchCharCNN(tnn.Module):
         for kernel, pool in ((7, 3), (7, 3), (3, 1), (3, 1), (3, 1), (3, 3)):
             out = (out - kernel + 1) // pool
         self.features = tnn.Sequential(
-            tnn.Conv1d(alphabet, f, 7), tnn.ReLU(), tnn.MaxPool1d(3),
-            tnn.Conv1d(f, f, 7), tnn.ReLU(), tnn.MaxPool1d(3),
-            tnn.Conv1d(f, f, 3), tnn.ReLU(), tnn.Conv1d(f, f, 3), tnn.ReLU(),
-            tnn.Conv1d(f, f, 3), tnn.ReLU(), tnn.Conv1d(f, f, 3), tnn.ReLU(), tnn.MaxPool1d(3),
-        )  # fmt: skip
+            tnn.Conv1d(alphabet, f, 7),
+            tnn.ReLU(),
+            tnn.MaxPool1d(3),
+            tnn.Conv1d(f, f, 7),
+            tnn.ReLU(),
+            tnn.MaxPool1d(3),
+            tnn.Conv1d(f, f, 3),
+            tnn.ReLU(),
+            tnn.Conv1d(f, f, 3),
+            tnn.ReLU(),
+            tnn.Conv1d(f, f, 3),
+            tnn.ReLU(),
+            tnn.Conv1d(f, f, 3),
+            tnn.ReLU(),
+            tnn.MaxPool1d(3),
+        )
         self.classifier = tnn.Sequential(
-            tnn.Linear(out * f, hidden), tnn.ReLU(), tnn.Dropout(0.5),
-            tnn.Linear(hidden, hidden), tnn.ReLU(), tnn.Dropout(0.5),
+            tnn.Linear(out * f, hidden),
+            tnn.ReLU(),
+            tnn.Dropout(0.5),
+            tnn.Linear(hidden, hidden),
+            tnn.ReLU(),
+            tnn.Dropout(0.5),
             tnn.Linear(hidden, num_classes),
-        )  # fmt: skip
+        )
 
     def forward(self, x):
         return self.classifier(self.features(x).flatten(1))
@@ -231,14 +247,23 @@ def test_char_cnn_refuses_short_inputs_and_wrong_shapes():
 
 # ------------------------------------------------------------------ every builder
 STATED = {  # the count each builder's docstring states (1,000 classes, or as documented)
-    models.alexnet: "61,100,840", models.vgg11: "132,863,336", models.vgg11_bn: "132,868,840",
-    models.vgg13: "133,047,848", models.vgg13_bn: "133,053,736", models.vgg16: "138,357,544",
-    models.vgg16_bn: "138,365,992", models.vgg19: "143,667,240",
-    models.vgg19_bn: "143,678,248", models.resnet18: "11,689,512",
-    models.resnet34: "21,797,672", models.resnet50: "25,557,032",
-    models.resnet_cifar: "269,722", models.googlenet: "6,624,904",
-    models.mobilenet_v1: "4,231,976", models.char_cnn: "11,339,780",
-}  # fmt: skip
+    models.alexnet: "61,100,840",
+    models.vgg11: "132,863,336",
+    models.vgg11_bn: "132,868,840",
+    models.vgg13: "133,047,848",
+    models.vgg13_bn: "133,053,736",
+    models.vgg16: "138,357,544",
+    models.vgg16_bn: "138,365,992",
+    models.vgg19: "143,667,240",
+    models.vgg19_bn: "143,678,248",
+    models.resnet18: "11,689,512",
+    models.resnet34: "21,797,672",
+    models.resnet50: "25,557,032",
+    models.resnet_cifar: "269,722",
+    models.googlenet: "6,624,904",
+    models.mobilenet_v1: "4,231,976",
+    models.char_cnn: "11,339,780",
+}
 
 
 @pytest.mark.parametrize("builder", list(STATED), ids=lambda b: b.__name__)

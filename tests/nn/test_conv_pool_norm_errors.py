@@ -42,12 +42,15 @@ EMPTY_OUTPUTS: list[tuple[str, Callable[[], Any], str]] = [
     ("kernel", lambda: Conv2d(1, 2, 5)(zeros(1, 1, 3, 8)), r"Conv2d\(1, 2.*kernel_size is too"),
     ("dilation", lambda: Conv2d(1, 2, 3, dilation=3)(zeros(1, 1, 6, 6)), r"dilation is too"),
     ("conv1d", lambda: Conv1d(2, 2, 4)(zeros(1, 2, 3)), r"Conv1d\(2, 2.*output L would be 0"),
-    ("transposed_padding",
-     lambda: ConvTranspose2d(1, 1, 2, padding=3)(zeros(1, 1, 2, 2)), r"padding is too large"),
+    (
+        "transposed_padding",
+        lambda: ConvTranspose2d(1, 1, 2, padding=3)(zeros(1, 1, 2, 2)),
+        r"padding is too large",
+    ),
     ("pool", lambda: MaxPool2d(3)(zeros(1, 1, 2, 5)), r"MaxPool2d\(kernel_size=3.*output H"),
     ("functional", lambda: conv2d(zeros(1, 1, 2, 2), zeros(1, 1, 3, 3)), r"^conv2d: output H"),
     ("functional_pool", lambda: avg_pool2d(zeros(1, 1, 1, 4), 2), r"^avg_pool2d: output H"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -62,28 +65,52 @@ def test_empty_output_says_which_argument_causes_it(
 
 WRONG_INPUTS: list[tuple[str, Callable[[], Any], str]] = [
     ("conv1d_rank", lambda: Conv1d(2, 3, 2)(zeros(1, 2, 4, 4)), r"Conv1d\(2, 3.*\(N, 2, L\)"),
-    ("depthwise_separable", lambda: DepthwiseSeparableConv2d(3, 4, 3)(zeros(1, 2, 5, 5)),
-     r"DepthwiseSeparableConv2d\(3, 4\): expected input \(N, 3, H, W\)"),
-    ("transposed_channels", lambda: ConvTranspose2d(4, 2, 2)(zeros(1, 2, 3, 3)),
-     r"ConvTranspose2d\(4, 2.*\(N, 4, H, W\) or \(4, H, W\), got \(1, 2, 3, 3\)$"),
+    (
+        "depthwise_separable",
+        lambda: DepthwiseSeparableConv2d(3, 4, 3)(zeros(1, 2, 5, 5)),
+        r"DepthwiseSeparableConv2d\(3, 4\): expected input \(N, 3, H, W\)",
+    ),
+    (
+        "transposed_channels",
+        lambda: ConvTranspose2d(4, 2, 2)(zeros(1, 2, 3, 3)),
+        r"ConvTranspose2d\(4, 2.*\(N, 4, H, W\) or \(4, H, W\), got \(1, 2, 3, 3\)$",
+    ),
     ("maxpool1d_rank", lambda: MaxPool1d(2)(zeros(2, 3, 4, 4)), r"MaxPool1d\(.*\(N, C, L\)"),
     ("adaptive_rank", lambda: AdaptiveAvgPool2d(2)(zeros(4, 4)), r"AdaptiveAvgPool2d"),
-    ("batchnorm2d", lambda: BatchNorm2d(3)(zeros(4, 2, 5, 5)),
-     r"BatchNorm2d\(3, .*expected input \(N, 3, H, W\), got \(4, 2, 5, 5\)"),
+    (
+        "batchnorm2d",
+        lambda: BatchNorm2d(3)(zeros(4, 2, 5, 5)),
+        r"BatchNorm2d\(3, .*expected input \(N, 3, H, W\), got \(4, 2, 5, 5\)",
+    ),
     ("batchnorm1d", lambda: BatchNorm1d(3)(zeros(4, 3, 2, 2)), r"BatchNorm1d\(3, .*\(N, 3, L\)"),
-    ("layernorm", lambda: LayerNorm((3, 4))(zeros(2, 4, 3)),
-     r"LayerNorm\(\(3, 4\).*expected input \(\*, 3, 4\), got \(2, 4, 3\)"),
-    ("conv2d_weight", lambda: conv2d(zeros(1, 3, 4, 4), zeros(2, 2, 3, 3)),
-     r"^conv2d: expected input \(N, 2, H, W\) or \(2, H, W\), got \(1, 3, 4, 4\) "
-     r"\(weight \(2, 2, 3, 3\), groups=1\)$"),
-    ("conv2d_bias", lambda: conv2d(zeros(1, 2, 4, 4), zeros(3, 2, 1, 1), zeros(2)),
-     r"conv2d: bias must have shape \(3,\)"),
-    ("transpose_weight_rank", lambda: conv_transpose2d(zeros(1, 2, 4, 4), zeros(2, 2, 3)),
-     r"conv_transpose2d: weight must have 4 dims"),
+    (
+        "layernorm",
+        lambda: LayerNorm((3, 4))(zeros(2, 4, 3)),
+        r"LayerNorm\(\(3, 4\).*expected input \(\*, 3, 4\), got \(2, 4, 3\)",
+    ),
+    (
+        "conv2d_weight",
+        lambda: conv2d(zeros(1, 3, 4, 4), zeros(2, 2, 3, 3)),
+        r"^conv2d: expected input \(N, 2, H, W\) or \(2, H, W\), got \(1, 3, 4, 4\) "
+        r"\(weight \(2, 2, 3, 3\), groups=1\)$",
+    ),
+    (
+        "conv2d_bias",
+        lambda: conv2d(zeros(1, 2, 4, 4), zeros(3, 2, 1, 1), zeros(2)),
+        r"conv2d: bias must have shape \(3,\)",
+    ),
+    (
+        "transpose_weight_rank",
+        lambda: conv_transpose2d(zeros(1, 2, 4, 4), zeros(2, 2, 3)),
+        r"conv_transpose2d: weight must have 4 dims",
+    ),
     ("maxpool_rank", lambda: max_pool2d(zeros(4), 2), r"max_pool2d: expected input"),
-    ("batch_norm_single_value", lambda: batch_norm(zeros(1, 3), None, None, training=True),
-     r"more than 1 value per channel"),
-]  # fmt: skip
+    (
+        "batch_norm_single_value",
+        lambda: batch_norm(zeros(1, 3), None, None, training=True),
+        r"more than 1 value per channel",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -108,20 +135,30 @@ BAD_CONSTRUCTORS: list[tuple[str, Callable[[], Any], str]] = [
     ("padding_word", lambda: Conv2d(3, 4, 3, padding="full"), r"padding must be 'same'"),
     ("padding_negative", lambda: Conv1d(3, 4, 3, padding=-1), r"Conv1d: padding must be a >= 0"),
     ("padding_mode", lambda: Conv2d(3, 4, 3, padding_mode="reflect"), r"padding_mode must be"),
-    ("output_padding", lambda: ConvTranspose2d(3, 4, 3, stride=2, output_padding=2),
-     r"output_padding \(2, 2\) must be smaller than stride"),
-    ("separable_multiplier", lambda: DepthwiseSeparableConv2d(3, 4, 3, depth_multiplier=0),
-     r"depth_multiplier must be a positive integer"),
+    (
+        "output_padding",
+        lambda: ConvTranspose2d(3, 4, 3, stride=2, output_padding=2),
+        r"output_padding \(2, 2\) must be smaller than stride",
+    ),
+    (
+        "separable_multiplier",
+        lambda: DepthwiseSeparableConv2d(3, 4, 3, depth_multiplier=0),
+        r"depth_multiplier must be a positive integer",
+    ),
     ("pool_padding", lambda: MaxPool2d(2, padding=2), r"MaxPool2d: padding 2 must be at most half"),
     ("pool_stride", lambda: AvgPool2d(2, stride=0), r"AvgPool2d: stride must be a positive int"),
-    ("avg_divisor", lambda: AvgPool2d(2, divisor_override=0), r"AvgPool2d: divisor_override must be a positive integer"),
+    (
+        "avg_divisor",
+        lambda: AvgPool2d(2, divisor_override=0),
+        r"AvgPool2d: divisor_override must be a positive integer",
+    ),
     ("lp_norm", lambda: LPPool2d(0, 2), r"LPPool2d: norm_type must be a number > 0"),
     ("adaptive_size", lambda: AdaptiveAvgPool2d(0), r"AdaptiveAvgPool2d: output_size"),
     ("bn_features", lambda: BatchNorm2d(0), r"BatchNorm2d: num_features must be a positive"),
     ("bn_momentum", lambda: BatchNorm1d(3, momentum=-0.1), r"BatchNorm1d: momentum must be >= 0"),
     ("ln_shape", lambda: LayerNorm(0), r"LayerNorm: normalized_shape\[0\] must be a positive"),
     ("ln_eps", lambda: LayerNorm(3, eps=-1.0), r"LayerNorm: eps must be >= 0"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -152,23 +189,32 @@ def _same_message_cases() -> list[tuple[str, Any, L.Tensor, Callable[[Any, L.Ten
         ("conv2d", Conv2d(3, 4, 3), zeros(8, 1, 6, 6), lambda m, x: conv2d(x, m.weight, m.bias)),
         ("conv2d_small", Conv2d(1, 2, 5), zeros(1, 1, 3, 8), lambda m, x: conv2d(x, m.weight)),
         ("conv1d", Conv1d(2, 3, 2), zeros(1, 2, 4, 4), lambda m, x: F.conv1d(x, m.weight)),
-        ("conv_transpose2d", ConvTranspose2d(4, 2, 2), zeros(1, 2, 3, 3),
-         lambda m, x: conv_transpose2d(x, m.weight)),
+        (
+            "conv_transpose2d",
+            ConvTranspose2d(4, 2, 2),
+            zeros(1, 2, 3, 3),
+            lambda m, x: conv_transpose2d(x, m.weight),
+        ),
         ("max_pool2d", MaxPool2d(3), zeros(1, 1, 2, 5), lambda m, x: max_pool2d(x, 3)),
         ("max_pool1d", MaxPool1d(2), zeros(2, 3, 4, 4), lambda m, x: F.max_pool1d(x, 2)),
         ("avg_pool2d", AvgPool2d(2), zeros(4), lambda m, x: avg_pool2d(x, 2)),
         ("lp_pool2d", LPPool2d(2, 3), zeros(1, 1, 2, 2), lambda m, x: F.lp_pool2d(x, 2, 3)),
-        ("adaptive", AdaptiveAvgPool2d(2), zeros(4, 4),
-         lambda m, x: F.adaptive_avg_pool2d(x, 2)),
-        ("global", L.nn.GlobalAvgPool2d(), zeros(2, 3, 4),
-         lambda m, x: F.global_avg_pool2d(x)),
-        ("layer_norm", LayerNorm((3, 4)), zeros(2, 4, 3),
-         lambda m, x: F.layer_norm(x, (3, 4), m.weight, m.bias)),
-        ("batch_norm_one_value", BatchNorm1d(3), zeros(1, 3),
-         lambda m, x: batch_norm(x, None, None, training=True)),
-        ("embedding_negative_id", L.nn.Embedding(5, 2), ids,
-         lambda m, x: F.embedding(x, m.weight)),
-    ]  # fmt: skip
+        ("adaptive", AdaptiveAvgPool2d(2), zeros(4, 4), lambda m, x: F.adaptive_avg_pool2d(x, 2)),
+        ("global", L.nn.GlobalAvgPool2d(), zeros(2, 3, 4), lambda m, x: F.global_avg_pool2d(x)),
+        (
+            "layer_norm",
+            LayerNorm((3, 4)),
+            zeros(2, 4, 3),
+            lambda m, x: F.layer_norm(x, (3, 4), m.weight, m.bias),
+        ),
+        (
+            "batch_norm_one_value",
+            BatchNorm1d(3),
+            zeros(1, 3),
+            lambda m, x: batch_norm(x, None, None, training=True),
+        ),
+        ("embedding_negative_id", L.nn.Embedding(5, 2), ids, lambda m, x: F.embedding(x, m.weight)),
+    ]
 
 
 SAME = _same_message_cases()

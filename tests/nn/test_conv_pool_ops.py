@@ -25,8 +25,9 @@ def test_l2_pool_is_the_course_formula() -> None:
 
 def test_max_pool2d_gives_ties_gradient_once_like_torch() -> None:
     x = np.maximum(np.random.default_rng(0).standard_normal((2, 3, 6, 6)), 0)  # ReLU-like ties
-    assert_matches_torch(lambda t: P.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x],
-                         np.float32)  # fmt: skip
+    assert_matches_torch(
+        lambda t: P.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x], np.float32
+    )
 
 
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])

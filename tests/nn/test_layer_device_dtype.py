@@ -73,10 +73,23 @@ NAMES = [c.__name__ for c in ALL]
 
 def test_the_walk_finds_the_layers_with_factory_arguments() -> None:
     expected = {
-        "Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d",
-        "InstanceNorm2d", "GroupNorm", "LayerNorm", "Embedding", "RNNCell", "LSTMCell",
-        "GRUCell", "RNN", "LSTM", "GRU",
-    }  # fmt: skip
+        "Linear",
+        "Conv1d",
+        "Conv2d",
+        "ConvTranspose2d",
+        "BatchNorm1d",
+        "BatchNorm2d",
+        "InstanceNorm2d",
+        "GroupNorm",
+        "LayerNorm",
+        "Embedding",
+        "RNNCell",
+        "LSTMCell",
+        "GRUCell",
+        "RNN",
+        "LSTM",
+        "GRU",
+    }
     assert expected <= {c.__name__ for c in TORCH_LAYERS}
     assert {"DepthwiseSeparableConv2d", "SpatiallySeparableConv2d", "PyramidalLSTM"} <= {
         c.__name__ for c in LAMINA_ONLY
@@ -138,9 +151,10 @@ def test_keyword_device_and_dtype_give_float64_parameters(cls: type, device: Any
 
 
 @pytest.mark.parametrize(
-    "cls", [c for c in TORCH_LAYERS if _torch_explicit(getattr(torch.nn, c.__name__))],
+    "cls",
+    [c for c in TORCH_LAYERS if _torch_explicit(getattr(torch.nn, c.__name__))],
     ids=lambda c: c.__name__,
-)  # fmt: skip
+)
 def test_positional_device_and_dtype_as_in_torch(cls: type) -> None:
     tcls = getattr(torch.nn, cls.__name__)
     params = list(inspect.signature(tcls.__init__).parameters.values())[1:]
@@ -196,9 +210,13 @@ def test_without_dtype_the_default_dtype_is_used(cls: type) -> None:
 
 @pytest.mark.parametrize(
     ("name", "args"),
-    [("BatchNorm1d", (3,)), ("BatchNorm2d", (3,)), ("InstanceNorm2d", (3, 1e-5, 0.1, True)),
-     ("GroupNorm", (1, 3))],
-)  # fmt: skip
+    [
+        ("BatchNorm1d", (3,)),
+        ("BatchNorm2d", (3,)),
+        ("InstanceNorm2d", (3, 1e-5, 0.1, True)),
+        ("GroupNorm", (1, 3)),
+    ],
+)
 def test_norm_layers_take_torchs_keyword_only_bias(name: str, args: tuple) -> None:
     m = getattr(lnn, name)(*args, dtype=L.float64, bias=False)
     tm = getattr(torch.nn, name)(*args, dtype=torch.float64, bias=False)

@@ -192,14 +192,34 @@ TARGETS = np.array([-BIG, BIG, -1e4, 1e4, BIG, 0.0])
 @pytest.mark.parametrize(
     "name,lamina_fn,torch_fn",
     [
-        ("mse_loss", lambda x, t: F.mse_loss(x, t, reduction="none"), lambda x, t: TF.mse_loss(x, t, reduction="none")),
-        ("l1_loss", lambda x, t: F.l1_loss(x, t, reduction="none"), lambda x, t: TF.l1_loss(x, t, reduction="none")),
-        ("smooth_l1_loss", lambda x, t: F.smooth_l1_loss(x, t, reduction="none", beta=0.5), lambda x, t: TF.smooth_l1_loss(x, t, reduction="none", beta=0.5)),
-        ("smooth_l1_loss_beta0", lambda x, t: F.smooth_l1_loss(x, t, beta=0.0), lambda x, t: TF.smooth_l1_loss(x, t, beta=0.0)),
-        ("huber_loss", lambda x, t: F.huber_loss(x, t, reduction="none", delta=2.0), lambda x, t: TF.huber_loss(x, t, reduction="none", delta=2.0)),
+        (
+            "mse_loss",
+            lambda x, t: F.mse_loss(x, t, reduction="none"),
+            lambda x, t: TF.mse_loss(x, t, reduction="none"),
+        ),
+        (
+            "l1_loss",
+            lambda x, t: F.l1_loss(x, t, reduction="none"),
+            lambda x, t: TF.l1_loss(x, t, reduction="none"),
+        ),
+        (
+            "smooth_l1_loss",
+            lambda x, t: F.smooth_l1_loss(x, t, reduction="none", beta=0.5),
+            lambda x, t: TF.smooth_l1_loss(x, t, reduction="none", beta=0.5),
+        ),
+        (
+            "smooth_l1_loss_beta0",
+            lambda x, t: F.smooth_l1_loss(x, t, beta=0.0),
+            lambda x, t: TF.smooth_l1_loss(x, t, beta=0.0),
+        ),
+        (
+            "huber_loss",
+            lambda x, t: F.huber_loss(x, t, reduction="none", delta=2.0),
+            lambda x, t: TF.huber_loss(x, t, reduction="none", delta=2.0),
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
-)  # fmt: skip
+)
 def test_regression_loss_at_huge_values_matches_torch(
     dtype: type, name: str, lamina_fn: Any, torch_fn: Any
 ) -> None:
@@ -244,66 +264,150 @@ X, T = np.zeros((4, 3)), np.array([0, 1, 2, 0])
 @pytest.mark.parametrize(
     "call,exc,match",
     [
-        (lambda: F.cross_entropy(X, T, weight=np.ones(2)), ShapeError,
-         r"cross_entropy: weight must hold one value per class, shape \(3,\), got shape \(2,\)"),
-        (lambda: F.cross_entropy(X, T, weight=np.ones((3, 1))), ShapeError,
-         r"cross_entropy: weight .* shape \(3,\), got shape \(3, 1\)"),
-        (lambda: F.cross_entropy(X, np.full((4, 3), 1 / 3), weight=np.ones(4)), ShapeError,
-         r"cross_entropy: weight .* got shape \(4,\)"),
-        (lambda: F.nll_loss(X, T, weight=np.ones(4)), ShapeError,
-         r"nll_loss: weight must hold one value per class, shape \(3,\), got shape \(4,\)"),
-        (lambda: nn.CrossEntropyLoss(weight=np.ones(5))(L.tensor(X), L.tensor(T)), ShapeError,
-         r"cross_entropy: weight"),
-        (lambda: F.cross_entropy(X, T, reduction="avg"), ValueError,
-         r"cross_entropy: reduction must be one of 'mean', 'sum', 'none', got 'avg'"),
+        (
+            lambda: F.cross_entropy(X, T, weight=np.ones(2)),
+            ShapeError,
+            r"cross_entropy: weight must hold one value per class, shape \(3,\), got shape \(2,\)",
+        ),
+        (
+            lambda: F.cross_entropy(X, T, weight=np.ones((3, 1))),
+            ShapeError,
+            r"cross_entropy: weight .* shape \(3,\), got shape \(3, 1\)",
+        ),
+        (
+            lambda: F.cross_entropy(X, np.full((4, 3), 1 / 3), weight=np.ones(4)),
+            ShapeError,
+            r"cross_entropy: weight .* got shape \(4,\)",
+        ),
+        (
+            lambda: F.nll_loss(X, T, weight=np.ones(4)),
+            ShapeError,
+            r"nll_loss: weight must hold one value per class, shape \(3,\), got shape \(4,\)",
+        ),
+        (
+            lambda: nn.CrossEntropyLoss(weight=np.ones(5))(L.tensor(X), L.tensor(T)),
+            ShapeError,
+            r"cross_entropy: weight",
+        ),
+        (
+            lambda: F.cross_entropy(X, T, reduction="avg"),
+            ValueError,
+            r"cross_entropy: reduction must be one of 'mean', 'sum', 'none', got 'avg'",
+        ),
         (lambda: F.nll_loss(X, T, reduction="batchmean"), ValueError, r"nll_loss: reduction"),
-        (lambda: F.cross_entropy(X, np.zeros((4, 2))), ShapeError,
-         r"cross_entropy: input and probability target must have the same shape"),
+        (
+            lambda: F.cross_entropy(X, np.zeros((4, 2))),
+            ShapeError,
+            r"cross_entropy: input and probability target must have the same shape",
+        ),
         (lambda: F.cross_entropy(X, T[:3]), ShapeError, r"cross_entropy: target shape \(3,\)"),
-        (lambda: F.cross_entropy(X, T, label_smoothing=1.5), ValueError,
-         r"cross_entropy: label_smoothing must be in \[0, 1\], got 1.5"),
-        (lambda: F.binary_cross_entropy(np.full(3, 0.5), np.array([0.0, 1.5, 1.0])), ValueError,
-         r"binary_cross_entropy: target must hold values in \[0, 1\], got values in \[0.0, 1.5\]"),
-        (lambda: F.binary_cross_entropy(np.array([-0.1, 0.5]), np.zeros(2)), ValueError,
-         r"binary_cross_entropy: input must hold values in \[0, 1\]"),
-        (lambda: F.binary_cross_entropy(np.full((4, 3), 0.5), np.zeros((4, 1))), ShapeError,
-         r"binary_cross_entropy: input and target must have the same shape"),
-        (lambda: F.binary_cross_entropy(np.full((4, 3), 0.5), np.zeros((4, 3)), weight=np.ones(2)),
-         ShapeError, r"binary_cross_entropy: weight of shape \(2,\) must broadcast to input \(4, 3\)"),
-        (lambda: F.binary_cross_entropy(np.full(3, 0.5), np.zeros(3), reduction="elementwise"),
-         ValueError, r"binary_cross_entropy: reduction must be one of"),
-        (lambda: F.binary_cross_entropy_with_logits(X, np.zeros((4, 1))), ShapeError,
-         r"binary_cross_entropy_with_logits: input and target must have the same shape"),
-        (lambda: F.binary_cross_entropy_with_logits(X, np.zeros((4, 3)), weight=np.ones(2)),
-         ShapeError, r"binary_cross_entropy_with_logits: weight of shape \(2,\) must broadcast"),
-        (lambda: F.binary_cross_entropy_with_logits(X, np.zeros((4, 3)), pos_weight=np.ones(2)),
-         ShapeError, r"binary_cross_entropy_with_logits: pos_weight of shape \(2,\) must broadcast"),
-        (lambda: F.triplet_margin_loss(X, X, X, margin=-1.0), ValueError,
-         r"triplet_margin_loss: margin must be greater than 0, got -1.0"),
-        (lambda: F.triplet_margin_loss(X, X, X, margin=0.0), ValueError,
-         r"triplet_margin_loss: margin must be greater than 0, got 0.0"),
-        (lambda: nn.TripletMarginLoss(margin=-0.5), ValueError,
-         r"TripletMarginLoss: margin must be greater than 0, got -0.5"),
-        (lambda: F.triplet_margin_loss(X, X, np.zeros((4, 2))), ShapeError,
-         r"triplet_margin_loss: anchor and negative must have the same shape"),
-        (lambda: F.triplet_margin_loss(X, X, X, reduction="avg"), ValueError,
-         r"triplet_margin_loss: reduction must be one of"),
-        (lambda: F.mse_loss(X, np.zeros(3)), ShapeError,
-         r"mse_loss: input and target must have the same shape"),
-        (lambda: F.l1_loss(X, X, reduction="max"), ValueError, r"l1_loss: reduction must be one of"),
-        (lambda: F.huber_loss(X, X, delta=-1.0), ValueError,
-         r"huber_loss: delta must be greater than 0, got -1.0"),
+        (
+            lambda: F.cross_entropy(X, T, label_smoothing=1.5),
+            ValueError,
+            r"cross_entropy: label_smoothing must be in \[0, 1\], got 1.5",
+        ),
+        (
+            lambda: F.binary_cross_entropy(np.full(3, 0.5), np.array([0.0, 1.5, 1.0])),
+            ValueError,
+            r"binary_cross_entropy: target must hold values in \[0, 1\], got values in \[0.0, 1.5\]",
+        ),
+        (
+            lambda: F.binary_cross_entropy(np.array([-0.1, 0.5]), np.zeros(2)),
+            ValueError,
+            r"binary_cross_entropy: input must hold values in \[0, 1\]",
+        ),
+        (
+            lambda: F.binary_cross_entropy(np.full((4, 3), 0.5), np.zeros((4, 1))),
+            ShapeError,
+            r"binary_cross_entropy: input and target must have the same shape",
+        ),
+        (
+            lambda: F.binary_cross_entropy(
+                np.full((4, 3), 0.5), np.zeros((4, 3)), weight=np.ones(2)
+            ),
+            ShapeError,
+            r"binary_cross_entropy: weight of shape \(2,\) must broadcast to input \(4, 3\)",
+        ),
+        (
+            lambda: F.binary_cross_entropy(np.full(3, 0.5), np.zeros(3), reduction="elementwise"),
+            ValueError,
+            r"binary_cross_entropy: reduction must be one of",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(X, np.zeros((4, 1))),
+            ShapeError,
+            r"binary_cross_entropy_with_logits: input and target must have the same shape",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(X, np.zeros((4, 3)), weight=np.ones(2)),
+            ShapeError,
+            r"binary_cross_entropy_with_logits: weight of shape \(2,\) must broadcast",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(X, np.zeros((4, 3)), pos_weight=np.ones(2)),
+            ShapeError,
+            r"binary_cross_entropy_with_logits: pos_weight of shape \(2,\) must broadcast",
+        ),
+        (
+            lambda: F.triplet_margin_loss(X, X, X, margin=-1.0),
+            ValueError,
+            r"triplet_margin_loss: margin must be greater than 0, got -1.0",
+        ),
+        (
+            lambda: F.triplet_margin_loss(X, X, X, margin=0.0),
+            ValueError,
+            r"triplet_margin_loss: margin must be greater than 0, got 0.0",
+        ),
+        (
+            lambda: nn.TripletMarginLoss(margin=-0.5),
+            ValueError,
+            r"TripletMarginLoss: margin must be greater than 0, got -0.5",
+        ),
+        (
+            lambda: F.triplet_margin_loss(X, X, np.zeros((4, 2))),
+            ShapeError,
+            r"triplet_margin_loss: anchor and negative must have the same shape",
+        ),
+        (
+            lambda: F.triplet_margin_loss(X, X, X, reduction="avg"),
+            ValueError,
+            r"triplet_margin_loss: reduction must be one of",
+        ),
+        (
+            lambda: F.mse_loss(X, np.zeros(3)),
+            ShapeError,
+            r"mse_loss: input and target must have the same shape",
+        ),
+        (
+            lambda: F.l1_loss(X, X, reduction="max"),
+            ValueError,
+            r"l1_loss: reduction must be one of",
+        ),
+        (
+            lambda: F.huber_loss(X, X, delta=-1.0),
+            ValueError,
+            r"huber_loss: delta must be greater than 0, got -1.0",
+        ),
         (lambda: nn.HuberLoss(delta=0.0), ValueError, r"HuberLoss: delta must be greater than 0"),
-        (lambda: F.smooth_l1_loss(X, X, beta=-0.5), ValueError,
-         r"smooth_l1_loss: beta must be >= 0, got -0.5"),
+        (
+            lambda: F.smooth_l1_loss(X, X, beta=-0.5),
+            ValueError,
+            r"smooth_l1_loss: beta must be >= 0, got -0.5",
+        ),
         (lambda: nn.SmoothL1Loss(beta=-1.0), ValueError, r"SmoothL1Loss: beta must be >= 0"),
-        (lambda: F.kl_div(X, np.zeros(3)), ShapeError,
-         r"kl_div: input and target must have the same shape"),
-        (lambda: nn.KLDivLoss(reduction="batch"), ValueError,
-         r"KLDivLoss: reduction must be one of 'mean', 'sum', 'none', 'batchmean', got 'batch'"),
+        (
+            lambda: F.kl_div(X, np.zeros(3)),
+            ShapeError,
+            r"kl_div: input and target must have the same shape",
+        ),
+        (
+            lambda: nn.KLDivLoss(reduction="batch"),
+            ValueError,
+            r"KLDivLoss: reduction must be one of 'mean', 'sum', 'none', 'batchmean', got 'batch'",
+        ),
         (lambda: nn.MSELoss(reduction="batchmean"), ValueError, r"MSELoss: reduction must be one"),
     ],
-)  # fmt: skip
+)
 def test_loss_refuses_bad_argument_naming_itself(call: Any, exc: type, match: str) -> None:
     with pytest.raises(exc, match=match):
         call()

@@ -125,10 +125,13 @@ def test_functional_inplace_matches_torch(inplace: bool) -> None:
         (lambda: nn.ZeroPad2d(2), lambda: torch.nn.ZeroPad2d(2)),
         (lambda: nn.ReflectionPad2d((1, 0, 2, 1)), lambda: torch.nn.ReflectionPad2d((1, 0, 2, 1))),
         (lambda: nn.ReplicationPad2d(1), lambda: torch.nn.ReplicationPad2d(1)),
-        (lambda: nn.ConstantPad2d((0, 1, 1, 0), -2.0), lambda: torch.nn.ConstantPad2d((0, 1, 1, 0), -2.0)),
+        (
+            lambda: nn.ConstantPad2d((0, 1, 1, 0), -2.0),
+            lambda: torch.nn.ConstantPad2d((0, 1, 1, 0), -2.0),
+        ),
     ],
     ids=["zero", "reflection", "replication", "constant"],
-)  # fmt: skip
+)
 def test_padding_layer_repr_matches_torch(make: Any, make_torch: Any) -> None:
     assert repr(make()) == repr(make_torch())
 
@@ -198,8 +201,11 @@ def test_instance_norm_running_stats_over_steps_then_eval_match_torch() -> None:
 def test_instance_norm_repr_and_defaults_match_torch() -> None:
     lm, tm = nn.InstanceNorm2d(3), torch.nn.InstanceNorm2d(3)
     assert (lm.affine, lm.track_running_stats, lm.eps, lm.momentum) == (
-        tm.affine, tm.track_running_stats, tm.eps, tm.momentum,
-    )  # fmt: skip
+        tm.affine,
+        tm.track_running_stats,
+        tm.eps,
+        tm.momentum,
+    )
     assert list(lm.state_dict()) == list(tm.state_dict()) == []
 
 

@@ -330,10 +330,17 @@ def test_parameter_counts_follow_the_course_plus_pytorchs_second_bias(make, expe
         (lambda: Embedding(5, 2)(L.tensor([7])), IndexError, r"Embedding\(5, 2\)"),
     ],
     ids=[
-        "length_too_long", "lengths_shape", "hx_shape", "nonlinearity", "dtype", "dropout",
-        "hidden_size", "padding_idx", "embedding_id",
+        "length_too_long",
+        "lengths_shape",
+        "hx_shape",
+        "nonlinearity",
+        "dtype",
+        "dropout",
+        "hidden_size",
+        "padding_idx",
+        "embedding_id",
     ],
-)  # fmt: skip
+)
 def test_bad_arguments_raise_errors_naming_the_owner(call: Any, error: type, pattern: str) -> None:
     with pytest.raises(error, match=pattern):
         call()

@@ -50,10 +50,19 @@ class _Ops(nn.Module):
 CASES: dict[str, tuple[Callable[[], Any], Callable[[int], np.ndarray]]] = {
     "linear": (lambda: nn.Linear(5, 4), lambda n: _f(n, 5)),
     "linear-3d": (lambda: nn.Linear(5, 4), lambda n: _f(n, 3, 5)),
-    "conv1d-groups-dilation": (lambda: nn.Conv1d(4, 6, 3, padding=2, groups=2, dilation=2), lambda n: _f(n, 4, 11)),
+    "conv1d-groups-dilation": (
+        lambda: nn.Conv1d(4, 6, 3, padding=2, groups=2, dilation=2),
+        lambda n: _f(n, 4, 11),
+    ),
     "conv2d-same-stride": (lambda: nn.Conv2d(3, 4, 3, padding="same"), lambda n: _f(n, 3, 9, 8)),
-    "conv2d-stride-groups": (lambda: nn.Conv2d(4, 8, 3, stride=2, padding=1, groups=4), lambda n: _f(n, 4, 9, 8)),
-    "conv-transpose2d": (lambda: nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1), lambda n: _f(n, 4, 5, 6)),
+    "conv2d-stride-groups": (
+        lambda: nn.Conv2d(4, 8, 3, stride=2, padding=1, groups=4),
+        lambda n: _f(n, 4, 9, 8),
+    ),
+    "conv-transpose2d": (
+        lambda: nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1),
+        lambda n: _f(n, 4, 5, 6),
+    ),
     "batchnorm1d": (lambda: nn.BatchNorm1d(5), lambda n: _f(n, 5)),
     "batchnorm2d": (lambda: nn.BatchNorm2d(3), lambda n: _f(n, 3, 4, 4)),
     "layernorm": (lambda: nn.LayerNorm(5), lambda n: _f(n, 3, 5)),
@@ -72,7 +81,10 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[int], np.ndarray]]] = {
     "adaptive-avgpool2d": (lambda: nn.AdaptiveAvgPool2d((2, 3)), lambda n: _f(n, 2, 7, 8)),
     "flatten": (nn.Flatten, lambda n: _f(n, 2, 3, 4)),
     "dropout-eval": (lambda: nn.Sequential(nn.Dropout(0.5), nn.Linear(4, 2)), lambda n: _f(n, 4)),
-    "dropout2d-eval": (lambda: nn.Sequential(nn.Dropout2d(0.5), nn.Conv2d(2, 2, 1)), lambda n: _f(n, 2, 3, 3)),
+    "dropout2d-eval": (
+        lambda: nn.Sequential(nn.Dropout2d(0.5), nn.Conv2d(2, 2, 1)),
+        lambda n: _f(n, 2, 3, 3),
+    ),
     "zero-pad2d": (lambda: nn.ZeroPad2d((1, 2, 0, 1)), lambda n: _f(n, 2, 3, 3)),
     "upsample-nearest": (lambda: nn.Upsample(scale_factor=2), lambda n: _f(n, 2, 3, 4)),
     "embedding": (lambda: nn.Embedding(30, 4), lambda n: _ids(n, 5)),
@@ -84,7 +96,10 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[int], np.ndarray]]] = {
     "lenet5-classic": (lambda: LeNet5(classic=True), lambda n: _f(n, 1, 28, 28)),
     "mlp-tanh-dropout": (lambda: MLP((8, 16, 3), "tanh", dropout=0.2), lambda n: _f(n, 8)),
     "char-lstm": (lambda: CharRNN(30, 8, 16), lambda n: _ids(n, 9)),
-    "char-gru-2layers": (lambda: CharRNN(30, 8, 16, num_layers=2, cell="gru"), lambda n: _ids(n, 9)),
+    "char-gru-2layers": (
+        lambda: CharRNN(30, 8, 16, num_layers=2, cell="gru"),
+        lambda n: _ids(n, 9),
+    ),
     "char-rnn": (lambda: CharRNN(30, 8, 16, cell="rnn"), lambda n: _ids(n, 9)),
     "relu6": (nn.ReLU6, lambda n: _f(n, 7) * 8),
     "hardtanh": (lambda: nn.Hardtanh(-0.5, 0.7), lambda n: _f(n, 7)),
@@ -92,10 +107,13 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[int], np.ndarray]]] = {
     # exports take 0.5-3 minutes here, are covered by the same converters)
     "resnet18": (lambda: M.resnet18(num_classes=10), lambda n: _f(n, 3, 32, 32)),
     "resnet20-cifar": (lambda: M.resnet_cifar(20, num_classes=10), lambda n: _f(n, 3, 32, 32)),
-    "mobilenet-v1": (lambda: M.mobilenet_v1(width_mult=0.25, num_classes=10), lambda n: _f(n, 3, 32, 32)),
+    "mobilenet-v1": (
+        lambda: M.mobilenet_v1(width_mult=0.25, num_classes=10),
+        lambda n: _f(n, 3, 32, 32),
+    ),
     "googlenet": (lambda: M.googlenet(num_classes=10), lambda n: _f(n, 3, 32, 32)),
     "char-cnn": (lambda: M.char_cnn(num_classes=4), lambda n: _f(n, 70, 1014)),
-}  # fmt: skip
+}
 
 
 def _first(y: Any) -> np.ndarray:

@@ -119,7 +119,7 @@ CASES: list[tuple[str, dict[str, Any], int, float]] = [
     ("network", {}, 3, 1e-7),
     ("network", {"line_search_fn": "strong_wolfe"}, 3, 1e-7),
     ("network", {"lr": 0.5, "history_size": 3, "max_iter": 5}, 8, 1e-7),
-]  # fmt: skip
+]
 
 
 def _case_id(case: tuple[str, dict[str, Any], int, float]) -> str:
@@ -162,8 +162,10 @@ def test_state_dict_resume_through_a_file_gives_the_same_trajectory(
     opt = optim.LBFGS(first.params, **kwargs)
     for _ in range(4):
         opt.step(_closure(opt, first.loss))
-    lamina.save({"optimizer": opt.state_dict(), "params": [p.data for p in first.params]},
-                tmp_path / "ckpt.npz")  # fmt: skip
+    lamina.save(
+        {"optimizer": opt.state_dict(), "params": [p.data for p in first.params]},
+        tmp_path / "ckpt.npz",
+    )
     saved = lamina.load(tmp_path / "ckpt.npz")
 
     second = Problem("least_squares")

@@ -18,21 +18,38 @@ from lamina.optim import lr_scheduler
 Make = Callable[[Any], optim.Optimizer]
 
 RESUME: list[tuple[str, Make, Callable[[optim.Optimizer], Any]]] = [
-    ("sgd-nesterov", lambda p: optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
-     lambda o: lr_scheduler.StepLR(o, step_size=10, gamma=0.5)),
-    ("adagrad", lambda p: optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=1e-3),
-     lambda o: lr_scheduler.ExponentialLR(o, gamma=0.99)),
-    ("rmsprop-centered", lambda p: optim.RMSprop(p, lr=0.002, momentum=0.5, centered=True),
-     lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=30)),
-    ("adadelta", lambda p: optim.Adadelta(p, weight_decay=1e-3),
-     lambda o: lr_scheduler.MultiStepLR(o, milestones=[20, 60, 70])),
-    ("adam-amsgrad", lambda p: optim.Adam(p, lr=0.01, amsgrad=True),
-     lambda o: lr_scheduler.InverseTimeLR(o, k=0.05)),
-    ("adamw", lambda p: optim.AdamW(p, lr=0.01),
-     lambda o: lr_scheduler.InverseSqrtLR(o)),
-    ("adamax", lambda p: optim.Adamax(p, lr=0.01),
-     lambda o: lr_scheduler.LambdaLR(o, lambda t: 0.97**t)),
-]  # fmt: skip
+    (
+        "sgd-nesterov",
+        lambda p: optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+        lambda o: lr_scheduler.StepLR(o, step_size=10, gamma=0.5),
+    ),
+    (
+        "adagrad",
+        lambda p: optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=1e-3),
+        lambda o: lr_scheduler.ExponentialLR(o, gamma=0.99),
+    ),
+    (
+        "rmsprop-centered",
+        lambda p: optim.RMSprop(p, lr=0.002, momentum=0.5, centered=True),
+        lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=30),
+    ),
+    (
+        "adadelta",
+        lambda p: optim.Adadelta(p, weight_decay=1e-3),
+        lambda o: lr_scheduler.MultiStepLR(o, milestones=[20, 60, 70]),
+    ),
+    (
+        "adam-amsgrad",
+        lambda p: optim.Adam(p, lr=0.01, amsgrad=True),
+        lambda o: lr_scheduler.InverseTimeLR(o, k=0.05),
+    ),
+    ("adamw", lambda p: optim.AdamW(p, lr=0.01), lambda o: lr_scheduler.InverseSqrtLR(o)),
+    (
+        "adamax",
+        lambda p: optim.Adamax(p, lr=0.01),
+        lambda o: lr_scheduler.LambdaLR(o, lambda t: 0.97**t),
+    ),
+]
 
 
 def _through_npz(state: dict[str, Any]) -> dict[str, Any]:

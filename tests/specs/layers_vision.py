@@ -54,8 +54,9 @@ class TorchYOLOv1Loss(torch.nn.Module):
             return loss + self.ln * sum(p[5 * k + 4] ** 2 for k in range(B))
 
         def corners(v: torch.Tensor) -> torch.Tensor:
-            return torch.stack([v[0] - v[2] * s / 2, v[1] - v[3] * s / 2,
-                                v[0] + v[2] * s / 2, v[1] + v[3] * s / 2])  # fmt: skip
+            return torch.stack(
+                [v[0] - v[2] * s / 2, v[1] - v[3] * s / 2, v[0] + v[2] * s / 2, v[1] + v[3] * s / 2]
+            )
 
         def iou(u: torch.Tensor, v: torch.Tensor) -> float:
             w = (torch.minimum(u[2], v[2]) - torch.maximum(u[0], v[0])).clamp(min=0)
@@ -71,9 +72,12 @@ class TorchYOLOv1Loss(torch.nn.Module):
             if k != r:
                 loss = loss + self.ln * c**2
                 continue
-            loss = loss + self.lc * ((x - t[0]) ** 2 + (y - t[1]) ** 2
-                                     + (torch.sqrt(w + eps) - torch.sqrt(t[2] + eps)) ** 2
-                                     + (torch.sqrt(h + eps) - torch.sqrt(t[3] + eps)) ** 2)  # fmt: skip
+            loss = loss + self.lc * (
+                (x - t[0]) ** 2
+                + (y - t[1]) ** 2
+                + (torch.sqrt(w + eps) - torch.sqrt(t[2] + eps)) ** 2
+                + (torch.sqrt(h + eps) - torch.sqrt(t[3] + eps)) ** 2
+            )
             loss = loss + (c - 1) ** 2
         return loss + ((p[5 * B :] - t[5 * B :]) ** 2).sum()
 

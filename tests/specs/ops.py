@@ -476,12 +476,20 @@ NOT_RECORDED: dict[str, str] = {
     # random samplers: their values are draws, not a function of the input to compare with
     # PyTorch; distributions, seeding and generators are tested instead
     **dict.fromkeys(
-        ["bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like",
-         "randn_like", "randperm"],
+        [
+            "bernoulli",
+            "multinomial",
+            "normal",
+            "rand_like",
+            "randint",
+            "randint_like",
+            "randn_like",
+            "randperm",
+        ],
         "tests/autodiff/test_random.py",
     ),
     "rand": "tests/autodiff/test_tensor.py",  # seeding and range; device and sizes: test_everyday
     "randn": "tests/autodiff/test_tensor.py",
     "uniform_": "tests/autodiff/test_inplace.py",  # random fills in place
     "normal_": "tests/autodiff/test_inplace.py",
-}  # fmt: skip
+}

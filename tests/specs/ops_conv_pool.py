@@ -58,8 +58,9 @@ _TRANSPOSED1D = [
     for c in grid(stride=[1, 2], padding=[0, 1], output_padding=[0, 1])
     if c["output_padding"] < c["stride"]
 ]
-_POOL2D = grid(kernel_size=[2, 3, (3, 2)], stride=[None, 1, 2], padding=[0, 1],
-               ceil_mode=[False, True])  # fmt: skip
+_POOL2D = grid(
+    kernel_size=[2, 3, (3, 2)], stride=[None, 1, 2], padding=[0, 1], ceil_mode=[False, True]
+)
 _POOL1D = grid(kernel_size=[3], stride=[2], padding=[0, 1], ceil_mode=[False, True])
 _X2D: Shapes = ((2, 3, 7, 8),)
 

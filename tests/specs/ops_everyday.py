@@ -141,8 +141,9 @@ _E_EINSUM = ErrorCase(
 )
 _E_NORM = ErrorCase((np.zeros((2, 3)),), ValueError, r"norm: p must be one of", {"p": 3})
 _E_T = ErrorCase((np.zeros((2, 3, 4)),), ShapeError, r"t: expected a tensor with at most 2")
-_E_TOPK = ErrorCase((np.zeros((2, 3)),), ShapeError, r"topk: k must be an int in \[0, 3\]",
-                    {"k": 4})  # fmt: skip
+_E_TOPK = ErrorCase(
+    (np.zeros((2, 3)),), ShapeError, r"topk: k must be an int in \[0, 3\]", {"k": 4}
+)
 _E_REPEAT = ErrorCase(
     (np.zeros((2, 3)),), ShapeError, r"repeat: expected at least 2 repeat sizes", {"sizes": (2,)}
 )

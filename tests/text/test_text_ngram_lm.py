@@ -27,8 +27,9 @@ def test_add_k_perplexity_equals_nltk_lidstone(split, n, k):
     ours = NGramLM(n, k=k).fit(train)
     assert len(ours.vocab_) == len(ref.vocab)
     assert ours.perplexity(test) == pytest.approx(ref.perplexity(grams), rel=1e-10)
-    assert ours.score("the", ["of"]) == pytest.approx(ref.score("the", ["of"][-(n - 1):] if n > 1
-                                                                else None))  # fmt: skip
+    assert ours.score("the", ["of"]) == pytest.approx(
+        ref.score("the", ["of"][-(n - 1) :] if n > 1 else None)
+    )
 
 
 # A tiny corpus for Kneser-Ney by hand: "a b" and "a c" and "b c", bigram model, d = 0.75.

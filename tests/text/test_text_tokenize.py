@@ -37,10 +37,16 @@ def test_wordpunct_and_whitespace_match_nltk_on_real_text(real_sentences):
 
 @pytest.mark.parametrize(
     "text",
-    ['"Hello," she said.', "They'll do it -- can't they?", "I cannot gonna wanna go",
-     "'Tis the (best) [time]... of 1,000.5 years!", "He's won't d'ye O'Neil's", "a@b #1 $3 50%"],
+    [
+        '"Hello," she said.',
+        "They'll do it -- can't they?",
+        "I cannot gonna wanna go",
+        "'Tis the (best) [time]... of 1,000.5 years!",
+        "He's won't d'ye O'Neil's",
+        "a@b #1 $3 50%",
+    ],
     ids=["quotes", "contractions", "split-words", "brackets-numbers", "apostrophes", "symbols"],
-)  # fmt: skip
+)
 def test_treebank_tokenize_matches_nltk_on_hard_cases(text):
     assert treebank_tokenize(text) == TreebankWordTokenizer().tokenize(text)
 
@@ -53,9 +59,26 @@ def test_porter_stem_matches_nltk_on_every_word_of_real_text(real_sentences):
 
 
 @pytest.mark.parametrize(
-    "word", ["dying", "skies", "News", "dies", "cried", "fully", "geology", "hopping",
-             "controll", "agreed", "feed", "a", "IS", "relational", "hopeful", "y"],
-)  # fmt: skip
+    "word",
+    [
+        "dying",
+        "skies",
+        "News",
+        "dies",
+        "cried",
+        "fully",
+        "geology",
+        "hopping",
+        "controll",
+        "agreed",
+        "feed",
+        "a",
+        "IS",
+        "relational",
+        "hopeful",
+        "y",
+    ],
+)
 def test_porter_stem_matches_nltk_on_special_rules(word):
     assert porter_stem(word) == NltkPorter().stem(word)
 
@@ -68,11 +91,21 @@ def test_porter_stemmer_class_caches_and_stems_tokens():
 
 @pytest.mark.parametrize(
     ("word", "pos", "lemma"),
-    [("cats", "n", "cat"), ("boxes", "n", "box"), ("cities", "n", "city"),
-     ("children", "n", "child"), ("series", "n", "series"), ("running", "v", "run"),
-     ("hoped", "v", "hope"), ("studied", "v", "study"), ("went", "v", "go"),
-     ("visited", "v", "visit"), ("bigger", "a", "big"), ("better", "a", "good")],
-)  # fmt: skip
+    [
+        ("cats", "n", "cat"),
+        ("boxes", "n", "box"),
+        ("cities", "n", "city"),
+        ("children", "n", "child"),
+        ("series", "n", "series"),
+        ("running", "v", "run"),
+        ("hoped", "v", "hope"),
+        ("studied", "v", "study"),
+        ("went", "v", "go"),
+        ("visited", "v", "visit"),
+        ("bigger", "a", "big"),
+        ("better", "a", "good"),
+    ],
+)
 def test_lemmatize_table_and_suffix_rules(word, pos, lemma):
     assert lemmatize(word, pos) == lemma
 
@@ -85,8 +118,11 @@ def test_lemmatize_rejects_unknown_pos():
 def test_sent_tokenize_keeps_abbreviations_and_initials():
     text = "Dr. Smith met J. Doe at 5 p.m. on Monday. It rained! Did they go? Yes."
     assert sent_tokenize(text) == [
-        "Dr. Smith met J. Doe at 5 p.m. on Monday.", "It rained!", "Did they go?", "Yes."
-    ]  # fmt: skip
+        "Dr. Smith met J. Doe at 5 p.m. on Monday.",
+        "It rained!",
+        "Did they go?",
+        "Yes.",
+    ]
 
 
 def test_simple_tokenize_lowercase_and_stop_words():

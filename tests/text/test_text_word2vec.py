@@ -15,8 +15,16 @@ def _two_topic_corpus(n_sentences: int = 400, seed: int = 0) -> list[list[str]]:
 
 @pytest.mark.parametrize("sg", [0, 1], ids=["cbow", "skipgram"])
 def test_words_sharing_contexts_end_closer_than_others(sg):
-    model = Word2Vec(_two_topic_corpus(), vector_size=16, window=3, min_count=1, sg=sg,
-                     epochs=5, seed=0, sample=0)  # fmt: skip
+    model = Word2Vec(
+        _two_topic_corpus(),
+        vector_size=16,
+        window=3,
+        min_count=1,
+        sg=sg,
+        epochs=5,
+        seed=0,
+        sample=0,
+    )
     wv = model.wv
     same = np.mean([wv.similarity(f"a{i}", f"a{j}") for i in range(5) for j in range(5, 10)])
     cross = np.mean([wv.similarity(f"a{i}", f"b{j}") for i in range(10) for j in range(10)])

@@ -45,8 +45,12 @@ def iris() -> tuple[np.ndarray, ...]:
 def make_trainer(seed: int = 0, dropout: float = 0.0) -> Trainer:
     L.manual_seed(seed)
     model = MLP((4, 16, 3), dropout=dropout)
-    return Trainer(model, optim.Adam(model.parameters(), lr=0.05), nn.CrossEntropyLoss(),
-                   {"accuracy": metrics.accuracy})  # fmt: skip
+    return Trainer(
+        model,
+        optim.Adam(model.parameters(), lr=0.05),
+        nn.CrossEntropyLoss(),
+        {"accuracy": metrics.accuracy},
+    )
 
 
 def test_plain_pytorch_style_loop_learns_spirals_on_held_out_data() -> None:
@@ -229,8 +233,15 @@ def test_keras_model_takes_any_float_dtype_alike_in_fit_evaluate_predict(
         model = Model(MLP((4, 16, 3)))
         model.compile("adam", "cross_entropy", metrics=["accuracy"], lr=0.05)
         xt = xtr.astype(np.float64).astype(dtype)
-        model.fit(xt, ytr, epochs=3, batch_size=16, seed=0, verbose=0,
-                  validation_data=(xte.astype(dtype), yte))  # fmt: skip
+        model.fit(
+            xt,
+            ytr,
+            epochs=3,
+            batch_size=16,
+            seed=0,
+            verbose=0,
+            validation_data=(xte.astype(dtype), yte),
+        )
         scores = model.predict(xte.astype(dtype))
         assert scores.dtype == np.float32
         results[dtype] = (model.evaluate(xte.astype(dtype), yte)["loss"], scores)

@@ -71,8 +71,9 @@ def test_box_convert_area_and_iou_formats_equal_torchvision(fmt: str) -> None:
         np.testing.assert_allclose(box_convert(a, "xyxy", out), want, rtol=1e-14)
     a_fmt = box_convert(a, "xyxy", fmt)
     np.testing.assert_allclose(box_convert(a_fmt, fmt, "xyxy"), a, rtol=1e-13, atol=1e-13)
-    np.testing.assert_allclose(box_area(a_fmt, fmt), TV.box_area(torch.from_numpy(a)).numpy(),
-                               rtol=1e-13)  # fmt: skip
+    np.testing.assert_allclose(
+        box_area(a_fmt, fmt), TV.box_area(torch.from_numpy(a)).numpy(), rtol=1e-13
+    )
     np.testing.assert_allclose(box_iou(a_fmt, a_fmt, fmt), box_iou(a, a), rtol=1e-12, atol=1e-15)
 
 

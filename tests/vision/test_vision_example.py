@@ -13,8 +13,13 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vision" / "kernels
 
 @pytest.mark.slow  # ~6 s of CPU (a subprocess importing matplotlib and scikit-learn)
 def test_kernels_example_writes_a_png_grid_of_the_filtered_photograph(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, str(EXAMPLE), str(tmp_path)], capture_output=True,
-                         text=True, timeout=120, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLE), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     png = tmp_path / "kernels.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 100_000
     mean_edge = float(out.split("mean ")[1].split(",")[0])

@@ -36,8 +36,9 @@ def test_correlate2d_and_convolve2d_equal_scipy(mode: str, kshape: tuple[int, in
     got, want = correlate2d(x, k, mode), signal.correlate2d(x, k, mode)
     assert got.shape == want.shape and got.dtype == np.float64
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(convolve2d(x, k, mode), signal.convolve2d(x, k, mode),
-                               rtol=1e-12, atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        convolve2d(x, k, mode), signal.convolve2d(x, k, mode), rtol=1e-12, atol=1e-12
+    )
 
 
 def test_deep_learning_convolution_is_correlation_not_convolution() -> None:
@@ -92,8 +93,9 @@ def test_named_kernels_hold_their_textbook_values() -> None:
     # equal to scipy's Gaussian filter of an impulse (its kernel), truncated at 3 sigma = 3
     impulse = np.zeros((7, 7))
     impulse[3, 3] = 1
-    np.testing.assert_allclose(gaussian_kernel(7, 1.0), ndimage.gaussian_filter(impulse, 1.0,
-                               truncate=3.0), rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        gaussian_kernel(7, 1.0), ndimage.gaussian_filter(impulse, 1.0, truncate=3.0), rtol=1e-6
+    )
 
 
 def test_sobel_edges_give_magnitude_and_direction_of_a_step() -> None:

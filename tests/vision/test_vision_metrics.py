@@ -38,10 +38,13 @@ def test_average_precision_integrates_the_precision_envelope_by_hand() -> None:
 def test_mean_average_precision_hand_worked_two_images_two_classes() -> None:
     truths = [(GT, np.array([0, 1])), (GT[:1], np.array([0]))]
     detections = [
-        (np.array([[0, 0, 10, 10], [21, 21, 30, 30], [50, 50, 60, 60]]), np.array([0.9, 0.8, 0.95]),
-         np.array([0, 1, 0])),  # class 0: hit (0.9), a false alarm (0.95); class 1: hit, IoU .81
+        (
+            np.array([[0, 0, 10, 10], [21, 21, 30, 30], [50, 50, 60, 60]]),
+            np.array([0.9, 0.8, 0.95]),
+            np.array([0, 1, 0]),
+        ),  # class 0: hit (0.9), a false alarm (0.95); class 1: hit, IoU .81
         (np.array([[0, 0, 10, 12], [0, 0, 10, 10]]), np.array([0.7, 0.6]), np.array([0, 0])),
-    ]  # fmt: skip
+    ]
     # class 0 (2 true boxes) ranked: FP(.95) TP(.9) TP(.7, IoU 10/12) FP(.6, a duplicate):
     # recall 0 .5 1 1, precision 0 .5 2/3 .5 -> AP0 = .5 * 2/3 + .5 * 2/3; class 1: AP1 = 1
     assert mean_average_precision(detections, truths, 0.5) == pytest.approx((2 / 3 + 1.0) / 2)
@@ -81,8 +84,9 @@ def test_best_threshold_maximizes_accuracy_over_every_cut() -> None:
     brute = max(((d <= c) == same).mean() for c in cuts)
     assert acc == pytest.approx(brute) and ((d <= t) == same).mean() == pytest.approx(brute)
     assert t not in d  # a midpoint between two distances
-    np.testing.assert_array_equal(verify(np.zeros((3, 2)), [[0, 0.5], [3, 4], [1, 1]], 1.5),
-                                  [True, False, True])  # fmt: skip
+    np.testing.assert_array_equal(
+        verify(np.zeros((3, 2)), [[0, 0.5], [3, 4], [1, 1]], 1.5), [True, False, True]
+    )
 
 
 def test_equal_error_rate_is_where_false_accepts_equal_false_rejects() -> None:

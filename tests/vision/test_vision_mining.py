@@ -18,8 +18,11 @@ def brute(e: np.ndarray, y: np.ndarray, mining: str) -> tuple[float, float]:
     n = len(y)
     d = np.array([[np.linalg.norm(e[i] - e[j] + 1e-6) for j in range(n)] for i in range(n)])
     if mining == "batch_all":
-        losses = [max(d[a, p] - d[a, q] + MARGIN, 0) for a, p, q in product(range(n), repeat=3)
-                  if a != p and y[a] == y[p] and y[q] != y[a]]  # fmt: skip
+        losses = [
+            max(d[a, p] - d[a, q] + MARGIN, 0)
+            for a, p, q in product(range(n), repeat=3)
+            if a != p and y[a] == y[p] and y[q] != y[a]
+        ]
         active = sum(v > 0 for v in losses)
         return sum(losses) / max(active, 1), active / len(losses)
     if mining == "batch_hard":

@@ -21,8 +21,10 @@ from lamina.cli.runs import evaluate
 def test_detect_shapes_one_epoch_reaches_map50_of_0_7_and_draws_its_detections(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["train", "detect-shapes", "--epochs", "1", "--out", str(tmp_path / "r"),
-                 "--quiet"]) == 0  # fmt: skip
+    assert (
+        main(["train", "detect-shapes", "--epochs", "1", "--out", str(tmp_path / "r"), "--quiet"])
+        == 0
+    )
     metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
     assert metrics["test_map50"] >= 0.7  # measured 0.793 (500 held-out images)
     assert (tmp_path / "r" / "detections.png").stat().st_size > 10_000
@@ -37,8 +39,10 @@ def test_detect_shapes_one_epoch_reaches_map50_of_0_7_and_draws_its_detections(
 def test_siamese_mnist_one_epoch_verifies_unseen_digits_and_plots_embeddings(
     tmp_path: Path,
 ) -> None:
-    assert main(["train", "siamese-mnist", "--epochs", "1", "--out", str(tmp_path / "r"),
-                 "--quiet"]) == 0  # fmt: skip
+    assert (
+        main(["train", "siamese-mnist", "--epochs", "1", "--out", str(tmp_path / "r"), "--quiet"])
+        == 0
+    )
     metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
     assert metrics["test_auc"] >= 0.62  # measured 0.673 on pairs of digits 7-9, never trained on
     assert metrics["test_verification_accuracy"] >= 0.6  # measured 0.642

@@ -144,8 +144,21 @@ def _check_zoo_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) 
 def _train(args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
     verbose = 0 if args.quiet else 1
     if args.resume:
-        given = [f for f in ("recipe", "data", "target", "epochs", "batch_size", "lr", "seed",
-                             "out", "steps_per_epoch") if getattr(args, f) is not None]  # fmt: skip
+        given = [
+            f
+            for f in (
+                "recipe",
+                "data",
+                "target",
+                "epochs",
+                "batch_size",
+                "lr",
+                "seed",
+                "out",
+                "steps_per_epoch",
+            )
+            if getattr(args, f) is not None
+        ]
         if given:
             raise RunError(
                 f"--resume continues the run as its config.json says; drop {', '.join(given)}"
@@ -177,8 +190,16 @@ def _run(args: argparse.Namespace) -> None:
         if not distributed.is_main():  # under mpiexec rank 0 reports
             logging.getLogger().setLevel(logging.WARNING)
         run, results = _train(args)
-        shown = ("test_accuracy", "test_rmse", "test_perplexity", "test_loss", "test_map50",
-                 "test_verification_accuracy", "test_auc", "test_exact_match")  # fmt: skip
+        shown = (
+            "test_accuracy",
+            "test_rmse",
+            "test_perplexity",
+            "test_loss",
+            "test_map50",
+            "test_verification_accuracy",
+            "test_auc",
+            "test_exact_match",
+        )
         for key in shown:
             if key in results and distributed.is_main():
                 print(f"{key}: {results[key]:.4f}")

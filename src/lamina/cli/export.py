@@ -53,6 +53,12 @@ def export_run(
             f"export: ONNX export needs the onnx package: pip install 'lamina[onnx]' ({e})"
         ) from None
     dynamic = {"input": {0: "batch"}, "output": {0: "batch"}}
-    export(model, _example(recipe, extra), path, input_names=["input"], output_names=["output"],
-           dynamic_axes=dynamic)  # fmt: skip
+    export(
+        model,
+        _example(recipe, extra),
+        path,
+        input_names=["input"],
+        output_names=["output"],
+        dynamic_axes=dynamic,
+    )
     return path

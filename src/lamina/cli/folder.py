@@ -18,15 +18,28 @@ from typing import Any
 from lamina.training.files import atomic_open, remove_stale_temporaries
 
 __all__ = [
-    "RUN_FILES", "RunError", "RunFolder", "check_not_in_use", "claim_run_folder", "read_json",
+    "RUN_FILES",
+    "RunError",
+    "RunFolder",
+    "check_not_in_use",
+    "claim_run_folder",
+    "read_json",
     "write_json",
-]  # fmt: skip
+]
 
 LOCK = ".lock"
 RUN_FILES = (
-    "model.npz", "config.json", "metrics.json", "history.csv", "curves.png", "gradients.png",
-    "confusion.png", "decision.png", "checkpoint.npz", "best.npz",
-)  # fmt: skip
+    "model.npz",
+    "config.json",
+    "metrics.json",
+    "history.csv",
+    "curves.png",
+    "gradients.png",
+    "confusion.png",
+    "decision.png",
+    "checkpoint.npz",
+    "best.npz",
+)
 
 
 class RunError(ValueError):

@@ -107,58 +107,97 @@ def _optional(check: Check) -> Check:
 
 
 TOP: dict[str, Check] = {
-    "name": _str, "description": _str, "task": _choice(TASKS),
-    "loss": _choice(LOSSES), "metrics": _list_of(_choice(METRICS), "metric names", least=0),
-    "optimizer": _choice(OPTIMIZERS), "lr": _num(0, lo_open=True),
-    "weight_decay": _num(0), "momentum": _num(0, 1, hi_open=True),
-    "epochs": _int(1), "batch_size": _int(1), "seed": _int(0, MAX_SEED),
-    "steps_per_epoch": _optional(_int(1)), "patience": _optional(_int(1)),
-}  # fmt: skip
+    "name": _str,
+    "description": _str,
+    "task": _choice(TASKS),
+    "loss": _choice(LOSSES),
+    "metrics": _list_of(_choice(METRICS), "metric names", least=0),
+    "optimizer": _choice(OPTIMIZERS),
+    "lr": _num(0, lo_open=True),
+    "weight_decay": _num(0),
+    "momentum": _num(0, 1, hi_open=True),
+    "epochs": _int(1),
+    "batch_size": _int(1),
+    "seed": _int(0, MAX_SEED),
+    "steps_per_epoch": _optional(_int(1)),
+    "patience": _optional(_int(1)),
+}
 TABLES = ("model", "data", "schedule", "augment")
 DATA: dict[str, Check] = {
-    "source": _choice(SOURCES), "path": _str, "target": _str,
-    "test_size": _num(0, 1, True, True), "val_size": _num(0, 1, True, True),
-    "image_size": _list_of(_int(1, 4096), "sizes", 2), "channels": _channels,
+    "source": _choice(SOURCES),
+    "path": _str,
+    "target": _str,
+    "test_size": _num(0, 1, True, True),
+    "val_size": _num(0, 1, True, True),
+    "image_size": _list_of(_int(1, 4096), "sizes", 2),
+    "channels": _channels,
     "scale": _choice(("standard", "minmax", "none")),
-}  # fmt: skip
+}
 NETWORK_ARGS: dict[str, dict[str, Check]] = {
-    "MLP": {"hidden": _list_of(_int(1), "layer sizes"), "dropout": _num(0, 1, hi_open=True),
-            "activation": _choice(("relu", "tanh", "sigmoid", "leaky_relu", "elu"))},
+    "MLP": {
+        "hidden": _list_of(_int(1), "layer sizes"),
+        "dropout": _num(0, 1, hi_open=True),
+        "activation": _choice(("relu", "tanh", "sigmoid", "leaky_relu", "elu")),
+    },
     "LeNet5": {"classic": _bool},
-    "CharRNN": {"embedding_dim": _int(1), "hidden_size": _int(1), "num_layers": _int(1, 16),
-                "cell": _choice(("rnn", "lstm", "gru"))},
-    "SmallCNN": {"channels": _list_of(_int(1, 1024), "channel counts"), "hidden": _int(1),
-                 "dropout": _num(0, 1, hi_open=True)},
+    "CharRNN": {
+        "embedding_dim": _int(1),
+        "hidden_size": _int(1),
+        "num_layers": _int(1, 16),
+        "cell": _choice(("rnn", "lstm", "gru")),
+    },
+    "SmallCNN": {
+        "channels": _list_of(_int(1, 1024), "channel counts"),
+        "hidden": _int(1),
+        "dropout": _num(0, 1, hi_open=True),
+    },
     "ResNetCifar": {"depth": _int(8, 1000)},
     "MobileNetV1": {"width_mult": _num(1 / 32, 4)},
     "CharCNN": {"features": _int(1, 4096), "hidden": _int(1), "dropout": _num(0, 1, hi_open=True)},
-}  # fmt: skip
+}
 SCHEDULE: dict[str, Check] = {
     "name": _choice(SCHEDULES),
     "step_size": _int(1),
     "gamma": _num(0, 1, lo_open=True),
 }
 AUGMENT: dict[str, Check] = {
-    "rotation": _num(0, 180), "translate": _list_of(_num(0, 1), "fractions", 2),
-    "scale": _list_of(_num(0, 10, lo_open=True), "factors", 2), "hflip": _bool, "vflip": _bool,
-}  # fmt: skip
+    "rotation": _num(0, 180),
+    "translate": _list_of(_num(0, 1), "fractions", 2),
+    "scale": _list_of(_num(0, 10, lo_open=True), "factors", 2),
+    "hflip": _bool,
+    "vflip": _bool,
+}
 
-NETWORK_ARGS["TinyYOLO"] = {"grid": _int(1, 64), "boxes": _int(1, 16),
-                            "channels": _list_of(_int(1, 1024), "channel counts")}  # fmt: skip
+NETWORK_ARGS["TinyYOLO"] = {
+    "grid": _int(1, 64),
+    "boxes": _int(1, 16),
+    "channels": _list_of(_int(1, 1024), "channel counts"),
+}
 # the embedding's margin and mining choose the triplet loss it trains with
 NETWORK_ARGS["EmbeddingNet"] = {
-    "channels": _list_of(_int(1, 1024), "channel counts"), "hidden": _int(1),
-    "embedding_dim": _int(1), "margin": _num(0, lo_open=True),
+    "channels": _list_of(_int(1, 1024), "channel counts"),
+    "hidden": _int(1),
+    "embedding_dim": _int(1),
+    "margin": _num(0, lo_open=True),
     "mining": _choice(("batch_all", "batch_hard", "semi_hard")),
-}  # fmt: skip
+}
 NETWORK_ARGS["Seq2Seq"] = {
-    "embedding_dim": _int(1), "hidden_size": _int(1), "cell": _choice(("gru", "lstm")),
+    "embedding_dim": _int(1),
+    "hidden_size": _int(1),
+    "cell": _choice(("gru", "lstm")),
     "attention": _choice(("additive", "dot", "general", "none")),
-}  # fmt: skip
+}
 DEFAULTS: dict[str, Any] = {
-    "description": "", "optimizer": "adam", "lr": 1e-3, "weight_decay": 0.0, "epochs": 20,
-    "batch_size": 32, "seed": 0, "steps_per_epoch": None, "patience": None,
-}  # fmt: skip
+    "description": "",
+    "optimizer": "adam",
+    "lr": 1e-3,
+    "weight_decay": 0.0,
+    "epochs": 20,
+    "batch_size": 32,
+    "seed": 0,
+    "steps_per_epoch": None,
+    "patience": None,
+}
 
 
 def _table(
@@ -226,8 +265,9 @@ def check_recipe(recipe: Any, source: str) -> dict[str, Any]:
     if "augment" in recipe:
         _table(problems, "augment", recipe["augment"], AUGMENT)
     if recipe.get("momentum") and str(recipe.get("optimizer", "adam")).lower() not in (
-        "sgd", "rmsprop",
-    ):  # fmt: skip
+        "sgd",
+        "rmsprop",
+    ):
         problems.append("momentum: only sgd and rmsprop take momentum")
     if problems:
         raise RecipeError(

@@ -68,8 +68,13 @@ def _digits(seed: int) -> Data:
     xtr, xval, ytr, yval = train_test_split(xtr, ytr, test_size=0.1, seed=seed, stratify=ytr)
     scaler = StandardScaler().fit(xtr)  # fitted on training data only
     xtr, xval, xte = (scaler.transform(a).astype(np.float32) for a in (xtr, xval, xte))
-    extra = {"classes": [str(i) for i in range(10)], "mean": scaler.mean_, "scale": scaler.scale_,
-             "input_shape": (64,), "natural_shape": (8, 8)}  # fmt: skip
+    extra = {
+        "classes": [str(i) for i in range(10)],
+        "mean": scaler.mean_,
+        "scale": scaler.scale_,
+        "input_shape": (64,),
+        "natural_shape": (8, 8),
+    }
     return Data((xtr, ytr), (xval, yval), (xte, yte), extra)
 
 
@@ -77,8 +82,9 @@ def _spirals(seed: int) -> Data:
     x, y = datasets.make_spirals(n_samples=900, n_classes=3, noise=0.2, seed=seed)
     xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, seed=seed, stratify=y)
     xtr, xval, ytr, yval = train_test_split(xtr, ytr, test_size=0.1, seed=seed, stratify=ytr)
-    return Data((xtr, ytr), (xval, yval), (xte, yte),
-                {"classes": ["0", "1", "2"], "input_shape": (2,)})  # fmt: skip
+    return Data(
+        (xtr, ytr), (xval, yval), (xte, yte), {"classes": ["0", "1", "2"], "input_shape": (2,)}
+    )
 
 
 def char_windows(ids: np.ndarray, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +102,12 @@ def _pydocs(seed: int, chars: int = 300_000, seq_len: int = 64) -> Data:
     ids = np.fromiter((lookup[c] for c in text), np.int64, len(text))
     cut1, cut2 = int(len(ids) * 0.9), int(len(ids) * 0.95)
     train = char_windows(ids[:cut1], seq_len)
-    return Data(train, char_windows(ids[cut1:cut2], seq_len), char_windows(ids[cut2:], seq_len),
-                {"vocab": "".join(vocab), "input_shape": (seq_len,)})  # fmt: skip
+    return Data(
+        train,
+        char_windows(ids[cut1:cut2], seq_len),
+        char_windows(ids[cut2:], seq_len),
+        {"vocab": "".join(vocab), "input_shape": (seq_len,)},
+    )
 
 
 def vader_movie_split(seed: int) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
@@ -128,8 +138,11 @@ SOURCES: dict[str, tuple[Callable[[int], Data], str, tuple[int, ...]]] = {
     "python-docs": (_pydocs, "language_model", (64,)),
     "vader-movies": (_vader_movies, "classification", (192,)),
 }  # loader, task, input shape (runs saved before extra held "input_shape" need the last)
-KINDS = {"classification": "classifier", "regression": "regressor",
-         "language_model": "language_model"}  # fmt: skip
+KINDS = {
+    "classification": "classifier",
+    "regression": "regressor",
+    "language_model": "language_model",
+}
 
 
 def _outputs(extra: dict[str, Any]) -> int:
@@ -303,9 +316,10 @@ def _builtin() -> dict[str, Recipe]:
     names = [n for n in order if n in found] + [n for n in found if n not in order]
     return {
         n: Recipe(check_recipe(found[n], f"lamina/cli/recipes/{n}.toml"))
-        if "source" in found[n].get("data", {}) else Recipe(found[n])
+        if "source" in found[n].get("data", {})
+        else Recipe(found[n])
         for n in names
-    }  # fmt: skip
+    }
 
 
 RECIPES: dict[str, Recipe] = _builtin()

@@ -47,9 +47,16 @@ from lamina.training import (
 from lamina.training.registry import OPTIMIZERS
 
 __all__ = [
-    "RunError", "check_seed", "evaluate", "generate", "load_run", "predict", "resolve_recipe",
-    "resume", "train",
-]  # fmt: skip
+    "RunError",
+    "check_seed",
+    "evaluate",
+    "generate",
+    "load_run",
+    "predict",
+    "resolve_recipe",
+    "resume",
+    "train",
+]
 
 
 MAX_SEED = 2**32 - 1
@@ -103,8 +110,11 @@ def resolve_recipe(name: str | os.PathLike[str] | None, overrides: dict[str, Any
     """
     path = overrides.get("data.path")
     if name is None:
-        name = "lenet-mnist" if path is None else (
-            "images-default" if Path(path).is_dir() else "table-default")  # fmt: skip
+        name = (
+            "lenet-mnist"
+            if path is None
+            else ("images-default" if Path(path).is_dir() else "table-default")
+        )
     text = str(name)
     if text.endswith((".toml", ".json")) or os.sep in text or Path(text).is_file():
         spec, source = read_recipe_file(text), text
@@ -142,10 +152,15 @@ def train(
     """
     _check_arguments(epochs, batch_size, lr, seed, steps_per_epoch)
     overrides = {
-        "epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed,
-        "steps_per_epoch": steps_per_epoch, "data.target": target, "model.attention": attention,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "lr": lr,
+        "seed": seed,
+        "steps_per_epoch": steps_per_epoch,
+        "data.target": target,
+        "model.attention": attention,
         "data.path": None if data is None else str(Path(data).resolve()),
-    }  # fmt: skip
+    }
     recipe = resolve_recipe(name, overrides)
     splits = recipe.data(recipe.spec["seed"])  # a bad data file is refused before any folder
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -229,22 +244,35 @@ def _train_into(
     checkpoint = ModelCheckpoint(run / "checkpoint.npz", save_best_only=False, full_state=True)
     best = ModelCheckpoint(run / "best.npz", monitor="val_loss", save_best_only=True)
     stop = [EarlyStopping(patience=spec["patience"])] if spec.get("patience") else []
-    callbacks = [*_schedule(spec, optimizer, epochs), CSVLogger(run / "history.csv"),
-                 ProgressBar(verbose), grads, *stop, best, checkpoint]  # fmt: skip
+    callbacks = [
+        *_schedule(spec, optimizer, epochs),
+        CSVLogger(run / "history.csv"),
+        ProgressBar(verbose),
+        grads,
+        *stop,
+        best,
+        checkpoint,
+    ]
     if state is None:
         run_id = uuid.uuid4().hex  # in config.json and model.npz: load_run checks they match
-        config = {**recipe.spec, "recipe": recipe.name, "lamina": lamina.__version__,
-                  "run_id": run_id}  # fmt: skip
+        config = {
+            **recipe.spec,
+            "recipe": recipe.name,
+            "lamina": lamina.__version__,
+            "run_id": run_id,
+        }
         if is_main():
             write_json(run / "config.json", config)
     started = time.perf_counter()
     transform = recipe.augment(seed)
-    loader = DataLoader(TensorDataset(*data.train), batch_size, shuffle=True, seed=seed,
-                        transform=transform)  # fmt: skip
+    loader = DataLoader(
+        TensorDataset(*data.train), batch_size, shuffle=True, seed=seed, transform=transform
+    )
     if state is not None:
         trainer.load_state_dict(state, callbacks)
-    history = trainer.fit(loader, epochs, data.val, callbacks, seed=seed,
-                          steps_per_epoch=spec["steps_per_epoch"])  # fmt: skip
+    history = trainer.fit(
+        loader, epochs, data.val, callbacks, seed=seed, steps_per_epoch=spec["steps_per_epoch"]
+    )
     if is_main():
         model.load_state_dict(load(run / "best.npz"))  # the epoch with the lowest validation loss
     broadcast_module(model)  # under mpiexec: every rank evaluates its part with those weights
@@ -255,8 +283,7 @@ def _train_into(
     results["train_seconds"] = round(time.perf_counter() - started, 2)
     if not is_main():
         return results  # under mpiexec rank 0 writes the run folder
-    save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id},
-              run / "model.npz")  # fmt: skip
+    save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id}, run / "model.npz")
     write_json(run / "metrics.json", results)
     _pictures(recipe, trainer, data, run, history, grads)
     return results

@@ -67,18 +67,28 @@ def dates_data(seed: int) -> Data:
         taken |= days
         y = np.array([[3 + ISO_CHARS.index(c) for c in t] for t in iso], np.int64)
         splits.append((encode_sources(human, DATE_CHARS), y))
-    extra = {"src_chars": DATE_CHARS, "tgt_chars": ISO_CHARS, "input_shape": (SRC_LEN,),
-             "target_length": 10, "task": "translation"}  # fmt: skip
+    extra = {
+        "src_chars": DATE_CHARS,
+        "tgt_chars": ISO_CHARS,
+        "input_shape": (SRC_LEN,),
+        "target_length": 10,
+        "task": "translation",
+    }
     return Data(splits[0], splits[1], splits[2], extra)
 
 
 def build_seq2seq(spec: dict[str, Any], extra: dict[str, Any]) -> Seq2Seq:
     attention = spec.get("attention", "additive")
     return Seq2Seq(
-        len(str(extra["src_chars"])) + 1, len(str(extra["tgt_chars"])) + 3,
-        spec.get("embedding_dim", 32), spec.get("hidden_size", 64), cell=spec.get("cell", "gru"),
-        attention=None if attention == "none" else attention, sos=SOS, eos=EOS,
-    )  # fmt: skip
+        len(str(extra["src_chars"])) + 1,
+        len(str(extra["tgt_chars"])) + 3,
+        spec.get("embedding_dim", 32),
+        spec.get("hidden_size", 64),
+        cell=spec.get("cell", "gru"),
+        attention=None if attention == "none" else attention,
+        sos=SOS,
+        eos=EOS,
+    )
 
 
 def exact_match(model: Seq2Seq, x: np.ndarray, y: np.ndarray, batch: int = 500) -> float:
@@ -86,8 +96,11 @@ def exact_match(model: Seq2Seq, x: np.ndarray, y: np.ndarray, batch: int = 500) 
     hits = 0
     for i in range(0, len(x), batch):
         out, _ = model.greedy(x[i : i + batch], y.shape[1] + 1, src_padding=x[i : i + batch] == 0)
-        hits += int(np.sum(np.all(out[:, : y.shape[1]] == y[i : i + batch], 1) & (
-            out[:, y.shape[1]] == EOS)))  # fmt: skip
+        hits += int(
+            np.sum(
+                np.all(out[:, : y.shape[1]] == y[i : i + batch], 1) & (out[:, y.shape[1]] == EOS)
+            )
+        )
     return hits / len(x)
 
 
@@ -115,8 +128,10 @@ def train_translation(recipe: Recipe, run: Path, verbose: int, data: Data) -> di
     model = build_seq2seq(spec["model"], data.extra)
     model.rng = np.random.default_rng(seed)
     run_id = uuid.uuid4().hex
-    write_json(run / "config.json", {**spec, "recipe": recipe.name,
-                                     "lamina": lamina.__version__, "run_id": run_id})  # fmt: skip
+    write_json(
+        run / "config.json",
+        {**spec, "recipe": recipe.name, "lamina": lamina.__version__, "run_id": run_id},
+    )
     opt = Adam(model.parameters(), lr=spec["lr"])
     rng, started, history = np.random.default_rng(seed), time.perf_counter(), []
     (x, y), (xv, yv), (xt, yt) = data.train, data.val, data.test
@@ -129,10 +144,15 @@ def train_translation(recipe: Recipe, run: Path, verbose: int, data: Data) -> di
             {"epoch": epoch + 1, "loss": loss, "val_exact_match": exact_match(model, xv, yv)}
         )
         if verbose:
-            print(f"epoch {epoch + 1}: loss {loss:.4f}  val exact match "
-                  f"{history[-1]['val_exact_match']:.4f}", flush=True)  # fmt: skip
-    results = {"test_exact_match": exact_match(model, xt, yt),
-               "train_seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+            print(
+                f"epoch {epoch + 1}: loss {loss:.4f}  val exact match "
+                f"{history[-1]['val_exact_match']:.4f}",
+                flush=True,
+            )
+    results = {
+        "test_exact_match": exact_match(model, xt, yt),
+        "train_seconds": round(time.perf_counter() - started, 2),
+    }
     save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id}, run / "model.npz")
     with open(run / "history.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(history[0]))
@@ -172,5 +192,6 @@ def translate(run: str | Path, texts: list[str], beam: int | None = None) -> lis
         out, _ = model.greedy(x, length, src_padding=x == 0)
         return decode_targets(out, str(extra["tgt_chars"]))
     hyps = [model.beam_search(row, beam, length, src_padding=row == 0)[0].tokens for row in x]
-    return decode_targets(np.array([list(h) + [EOS] * (length - len(h)) for h in hyps]),
-                          str(extra["tgt_chars"]))  # fmt: skip
+    return decode_targets(
+        np.array([list(h) + [EOS] * (length - len(h)) for h in hyps]), str(extra["tgt_chars"])
+    )

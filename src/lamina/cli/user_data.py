@@ -77,11 +77,13 @@ def _split(n: int, y: np.ndarray, task: str, spec: dict[str, Any], seed: int) ->
     """Seeded train/val/test row indices, stratified by class where every class can be."""
     idx = np.arange(n)
     strat = y if task == "classification" and np.bincount(y).min() >= 3 else None
-    rest, test = train_test_split(idx, test_size=spec.get("test_size", 0.2), seed=seed,
-                                  stratify=strat)  # fmt: skip
+    rest, test = train_test_split(
+        idx, test_size=spec.get("test_size", 0.2), seed=seed, stratify=strat
+    )
     strat = None if strat is None else y[rest]
-    train, val = train_test_split(rest, test_size=spec.get("val_size", 0.1), seed=seed,
-                                  stratify=strat)  # fmt: skip
+    train, val = train_test_split(
+        rest, test_size=spec.get("val_size", 0.1), seed=seed, stratify=strat
+    )
     return {"train": np.sort(train), "val": np.sort(val), "test": np.sort(test)}
 
 
@@ -150,10 +152,16 @@ def _table(path: Path, spec: dict[str, Any], task: str | None, seed: int) -> Dat
     ]
     numeric = [j for j, c in enumerate(cats) if not c]
     raw = np.array([[float(r[j]) for j in numeric] for r in train_rows], np.float32)
-    center, scale = _fit_scaling(raw.reshape(len(train_rows), len(numeric)),
-                                 spec.get("scale", "standard"))  # fmt: skip
-    table = {"columns": columns, "categories": cats, "center": center, "scale": scale,
-             "target": target}  # fmt: skip
+    center, scale = _fit_scaling(
+        raw.reshape(len(train_rows), len(numeric)), spec.get("scale", "standard")
+    )
+    table = {
+        "columns": columns,
+        "categories": cats,
+        "center": center,
+        "scale": scale,
+        "target": target,
+    }
     x = encode_rows(features, table)
     extra = {"table": table, "input_shape": (x.shape[1],)}
     return _assemble(x, y, classes, task, split, extra)
@@ -209,9 +217,13 @@ def _images(path: Path, spec: dict[str, Any], seed: int) -> Data:
 
 
 def _assemble(
-    x: np.ndarray, y: np.ndarray, classes: list[str], task: str, split: dict[str, Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    classes: list[str],
+    task: str,
+    split: dict[str, Any],
     extra: dict[str, Any],
-) -> Data:  # fmt: skip
+) -> Data:
     parts = [(x[split[k]], y[split[k]]) for k in ("train", "val", "test")]
     for name, (px, _) in zip(("train", "val", "test"), parts):
         if len(px) == 0:

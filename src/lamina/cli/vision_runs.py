@@ -38,8 +38,14 @@ from lamina.vision import (
     roc_curve,
 )
 
-__all__ = ["VISION_TASKS", "build_vision_model", "evaluate_vision", "mnist_unseen_data",
-           "shapes_data", "train_vision"]  # fmt: skip
+__all__ = [
+    "VISION_TASKS",
+    "build_vision_model",
+    "evaluate_vision",
+    "mnist_unseen_data",
+    "shapes_data",
+    "train_vision",
+]
 
 VISION_TASKS = ("detection", "verification")
 SHAPES_SIZES = (2000, 300, 500)  # train, validation, test images (500 held out, as issue 18)
@@ -70,8 +76,11 @@ def mnist_unseen_data(seed: int) -> Data:
     rest = np.random.default_rng(seed).permutation(np.flatnonzero(~seen))
     half = len(rest) // 2
     val, test = rest[:half], rest[half:]
-    extra = {"classes": [str(i) for i in range(10)], "input_shape": (1, 28, 28),
-             "task": "verification"}  # fmt: skip
+    extra = {
+        "classes": [str(i) for i in range(10)],
+        "input_shape": (1, 28, 28),
+        "task": "verification",
+    }
     return Data((x[seen], y[seen]), (x[val], y[val]), (x[test], y[test]), extra)
 
 
@@ -79,10 +88,17 @@ def build_vision_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
     """TinyYOLO or EmbeddingNet from a recipe's ``model`` table (loss settings left out)."""
     c, h, _ = extra["input_shape"]
     if spec["network"] == "TinyYOLO":
-        return TinyYOLO(spec.get("grid", 6), spec.get("boxes", 2), len(extra["classes"]), c, h,
-                        spec.get("channels", [16, 32, 64, 64]))  # fmt: skip
-    return EmbeddingNet(c, h, spec.get("channels", [16, 32]), spec.get("hidden", 128),
-                        spec.get("embedding_dim", 32))  # fmt: skip
+        return TinyYOLO(
+            spec.get("grid", 6),
+            spec.get("boxes", 2),
+            len(extra["classes"]),
+            c,
+            h,
+            spec.get("channels", [16, 32, 64, 64]),
+        )
+    return EmbeddingNet(
+        c, h, spec.get("channels", [16, 32]), spec.get("hidden", 128), spec.get("embedding_dim", 32)
+    )
 
 
 def _history(path: Path, losses: list[float]) -> None:
@@ -103,10 +119,16 @@ def _detection(recipe: Recipe, model: Any, data: Data, run: Path, verbose: int) 
     spec = recipe.spec
     (x, obj) = data.train
     losses = fit_detector(
-        model, x, [o[:, :4] for o in obj], [o[:, 4].astype(np.int64) for o in obj],
-        spec["epochs"], spec["batch_size"], spec["lr"], spec["seed"],
+        model,
+        x,
+        [o[:, :4] for o in obj],
+        [o[:, 4].astype(np.int64) for o in obj],
+        spec["epochs"],
+        spec["batch_size"],
+        spec["lr"],
+        spec["seed"],
         on_epoch=lambda e, loss: _log(verbose, f"epoch {e + 1}: loss {loss:.4f}"),
-    )  # fmt: skip
+    )
     results = {**_map50(model, data.val, "val"), **_map50(model, data.test, "test")}
     found = detect(model, data.test[0][:8])
     _detections_png(data.test[0][:8], found, data.extra["classes"], run / "detections.png")
@@ -133,8 +155,16 @@ def _detections_png(images: np.ndarray, found: list, classes: list, path: Path) 
         for (x1, y1, x2, y2), s, c in zip(boxes, scores, labels, strict=True):
             if s < 0.3:
                 continue
-            ax.add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False,
-                                   color="C" + str(c + 1), lw=1.5))  # fmt: skip
+            ax.add_patch(
+                Rectangle(
+                    (x1 - 0.5, y1 - 0.5),
+                    x2 - x1,
+                    y2 - y1,
+                    fill=False,
+                    color="C" + str(c + 1),
+                    lw=1.5,
+                )
+            )
             ax.text(x1, y1 - 1, f"{classes[c]} {s:.2f}", color="C" + str(c + 1), fontsize=6)
         ax.axis("off")
     fig.tight_layout()
@@ -145,18 +175,31 @@ def _verification(recipe: Recipe, model: Any, data: Data, run: Path, verbose: in
     spec, m = recipe.spec, recipe.spec["model"]
     x, y = data.train
     losses = fit_embedding(
-        model, x, y, m.get("mining", "batch_all"), m.get("margin", 0.5), spec["epochs"],
-        TRAIN_DIGITS, max(spec["batch_size"] // TRAIN_DIGITS, 2), spec["lr"], spec["seed"],
-        on_epoch=lambda e, loss, f: _log(verbose, f"epoch {e + 1}: loss {loss:.4f}, "
-                                                  f"active {f:.3f}"),
-    )  # fmt: skip
+        model,
+        x,
+        y,
+        m.get("mining", "batch_all"),
+        m.get("margin", 0.5),
+        spec["epochs"],
+        TRAIN_DIGITS,
+        max(spec["batch_size"] // TRAIN_DIGITS, 2),
+        spec["lr"],
+        spec["seed"],
+        on_epoch=lambda e, loss, f: _log(
+            verbose, f"epoch {e + 1}: loss {loss:.4f}, active {f:.3f}"
+        ),
+    )
 
     results = _verification_metrics(model, data, spec["seed"])
     from lamina.training.plot_images import plot_embeddings
 
     xs, ys = data.test
-    plot_embeddings(embed(model, xs[:600]), [str(v) for v in ys[:600]], run / "embeddings.png",
-                    title="unseen digits 7-9: embeddings (PCA)")  # fmt: skip
+    plot_embeddings(
+        embed(model, xs[:600]),
+        [str(v) for v in ys[:600]],
+        run / "embeddings.png",
+        title="unseen digits 7-9: embeddings (PCA)",
+    )
     _history(run / "history.csv", losses)
     return results
 
@@ -174,10 +217,12 @@ def _verification_metrics(model: Any, data: Data, seed: int) -> dict[str, float]
     dt, st = distances(data.test, seed + 2)
     fpr, tpr, _ = roc_curve(dt, st)
     return {
-        "threshold": threshold, "val_verification_accuracy": val_acc,
+        "threshold": threshold,
+        "val_verification_accuracy": val_acc,
         "test_verification_accuracy": float(((dt <= threshold) == st).mean()),
-        "test_auc": auc(fpr, tpr), "test_eer": equal_error_rate(dt, st)[0],
-    }  # fmt: skip
+        "test_auc": auc(fpr, tpr),
+        "test_eer": equal_error_rate(dt, st)[0],
+    }
 
 
 def evaluate_vision(recipe: Recipe, model: Module, data: Data) -> dict[str, float]:
@@ -193,15 +238,16 @@ def train_vision(recipe: Recipe, run: Path, verbose: int, data: Data) -> dict[st
     lamina.manual_seed(recipe.spec["seed"])
     model = build_vision_model(recipe.spec["model"], data.extra)
     run_id = uuid.uuid4().hex
-    write_json(run / "config.json", {**recipe.spec, "recipe": recipe.name,
-                                     "lamina": lamina.__version__, "run_id": run_id})  # fmt: skip
+    write_json(
+        run / "config.json",
+        {**recipe.spec, "recipe": recipe.name, "lamina": lamina.__version__, "run_id": run_id},
+    )
     started = time.perf_counter()
     if recipe.task == "detection":
         results = _detection(recipe, model, data, run, verbose)
     else:
         results = _verification(recipe, model, data, run, verbose)
     results["train_seconds"] = round(time.perf_counter() - started, 2)
-    save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id},
-              run / "model.npz")  # fmt: skip
+    save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id}, run / "model.npz")
     write_json(run / "metrics.json", results)
     return results

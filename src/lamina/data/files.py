@@ -27,8 +27,16 @@ __all__ = [
 
 NETPBM_EXTENSIONS = (".pgm", ".ppm", ".pnm")
 IMAGE_EXTENSIONS = (
-    ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", *NETPBM_EXTENSIONS,
-)  # fmt: skip
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".bmp",
+    ".gif",
+    ".tif",
+    ".tiff",
+    ".webp",
+    *NETPBM_EXTENSIONS,
+)
 
 
 def _existing(owner: str, path: str | os.PathLike) -> Path:

@@ -203,9 +203,10 @@ class DataLoader:
         own_sampler = sampler is None
         if sampler is None:
             sampler = (
-                RandomSampler(dataset, generator=generator) if shuffle
+                RandomSampler(dataset, generator=generator)
+                if shuffle
                 else SequentialSampler(dataset)
-            )  # fmt: skip
+            )
         user_batches = batch_sampler is not None
         if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, int(batch_size), bool(drop_last))
@@ -259,9 +260,14 @@ class DataLoader:
 
     def _workers(self, indices: Iterable[Any], base_seed: int) -> Iterator[Any]:
         pool = self._pool or WorkerPool(
-            self._fetch, self.num_workers, base_seed, self.worker_init_fn,
-            self.prefetch_factor or 2, self.timeout, self.multiprocessing_context,
-        )  # fmt: skip
+            self._fetch,
+            self.num_workers,
+            base_seed,
+            self.worker_init_fn,
+            self.prefetch_factor or 2,
+            self.timeout,
+            self.multiprocessing_context,
+        )
         if self.persistent_workers and self._pool is None:
             self._pool = pool
             weakref.finalize(self, pool.close)

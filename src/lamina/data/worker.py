@@ -179,8 +179,16 @@ class WorkerPool:
         self._workers = []
         for i in range(num_workers):
             reader, writer = ctx.Pipe(duplex=False)
-            args = (i, num_workers, base_seed + i, fetch, worker_init_fn, self._tasks[i],
-                    writer, os.getpid())  # fmt: skip
+            args = (
+                i,
+                num_workers,
+                base_seed + i,
+                fetch,
+                worker_init_fn,
+                self._tasks[i],
+                writer,
+                os.getpid(),
+            )
             proc = ctx.Process(target=_worker_loop, args=args, daemon=True)
             proc.start()
             writer.close()  # the worker holds the write end; its death then reads as EOF

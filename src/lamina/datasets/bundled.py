@@ -42,8 +42,9 @@ def _package_file(package: str, *parts: str, owner: str) -> Path:
 def _sklearn_table(name: str, owner: str) -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's CSV layout: a header line 'n_samples,n_features,names...', then rows of
     features followed by an integer class."""
-    table = np.loadtxt(_package_file("sklearn", "datasets", "data", name, owner=owner),
-                       delimiter=",", skiprows=1)  # fmt: skip
+    table = np.loadtxt(
+        _package_file("sklearn", "datasets", "data", name, owner=owner), delimiter=",", skiprows=1
+    )
     return table[:, :-1].astype(np.float32), table[:, -1].astype(np.int64)
 
 

@@ -19,26 +19,55 @@ from lamina.errors import check_positive_int
 __all__ = ["DATE_FORMATS", "format_date", "make_dates"]
 
 _FIRST, _LAST = dt.date(1950, 1, 1).toordinal(), dt.date(2049, 12, 31).toordinal()
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]  # fmt: skip
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _parts(d: dt.date) -> dict[str, str]:
     month, day = _MONTHS[d.month - 1], _DAYS[d.weekday()]
     return {
-        "d": str(d.day), "dd": f"{d.day:02d}", "m": str(d.month), "mm": f"{d.month:02d}",
-        "yy": f"{d.year % 100:02d}", "yyyy": str(d.year), "month": month, "mon": month[:3],
-        "weekday": day, "wkd": day[:3],
-    }  # fmt: skip
+        "d": str(d.day),
+        "dd": f"{d.day:02d}",
+        "m": str(d.month),
+        "mm": f"{d.month:02d}",
+        "yy": f"{d.year % 100:02d}",
+        "yyyy": str(d.year),
+        "month": month,
+        "mon": month[:3],
+        "weekday": day,
+        "wkd": day[:3],
+    }
 
 
 DATE_FORMATS: list[str] = [
-    "{d} {month} {yyyy}", "{dd} {month} {yyyy}", "{d} {mon} {yyyy}", "{month} {d}, {yyyy}",
-    "{mon} {d}, {yyyy}", "{weekday}, {month} {d} {yyyy}", "{wkd} {d} {mon} {yyyy}",
-    "{weekday} {d} {month} {yyyy}", "{mm}/{dd}/{yy}", "{m}/{d}/{yyyy}", "{dd}.{mm}.{yyyy}",
-    "{d}.{m}.{yy}", "{month} {dd} {yyyy}", "{yyyy} {month} {d}",
-]  # fmt: skip
+    "{d} {month} {yyyy}",
+    "{dd} {month} {yyyy}",
+    "{d} {mon} {yyyy}",
+    "{month} {d}, {yyyy}",
+    "{mon} {d}, {yyyy}",
+    "{weekday}, {month} {d} {yyyy}",
+    "{wkd} {d} {mon} {yyyy}",
+    "{weekday} {d} {month} {yyyy}",
+    "{mm}/{dd}/{yy}",
+    "{m}/{d}/{yyyy}",
+    "{dd}.{mm}.{yyyy}",
+    "{d}.{m}.{yy}",
+    "{month} {dd} {yyyy}",
+    "{yyyy} {month} {d}",
+]
 _CASES: list[Callable[[str], str]] = [str, str.lower, str.upper]
 
 

@@ -52,8 +52,9 @@ def make_shapes(
     boxes : list of ndarray (k, 4) float32, ``xyxy`` pixel coordinates per image
     labels : list of ndarray (k,) int64, indices into ``SHAPE_CLASSES``
     """
-    check_positive_int("make_shapes", n_images=n_images, image_size=image_size,
-                       max_shapes=max_shapes)  # fmt: skip
+    check_positive_int(
+        "make_shapes", n_images=n_images, image_size=image_size, max_shapes=max_shapes
+    )
     lo, hi = size_range
     if not 1 <= lo <= hi <= image_size:
         raise ValueError(f"make_shapes: expected 1 <= size_range <= image_size, got {size_range}")
@@ -69,8 +70,10 @@ def make_shapes(
             for _try in range(50):  # rejection sampling: boxes keep a 1-pixel gap
                 s = int(rng.integers(lo, hi + 1))
                 x, y = (int(v) for v in rng.integers(0, image_size - s + 1, 2))
-                if all(x >= bx2 + 1 or x + s + 1 <= bx1 or y >= by2 + 1 or y + s + 1 <= by1
-                       for bx1, by1, bx2, by2 in boxes):  # fmt: skip
+                if all(
+                    x >= bx2 + 1 or x + s + 1 <= bx1 or y >= by2 + 1 or y + s + 1 <= by1
+                    for bx1, by1, bx2, by2 in boxes
+                ):
                     kind = int(rng.integers(0, len(SHAPE_CLASSES)))
                     img[y : y + s, x : x + s][_mask(kind, s)] += rng.uniform(0.4, 0.6)
                     boxes.append([x, y, x + s, y + s])

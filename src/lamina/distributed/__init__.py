@@ -34,8 +34,23 @@ from lamina.distributed.world import (
 )
 
 __all__ = [
-    "DistributedDataParallel", "DistributedSampler", "SyncBatchNorm", "abort", "all_gather",
-    "all_reduce", "all_reduce_sum", "barrier", "broadcast", "broadcast_module", "gather", "init",
-    "is_initialized", "is_main", "rank", "reduce_sums", "shard_eval_loader", "shard_loader",
+    "DistributedDataParallel",
+    "DistributedSampler",
+    "SyncBatchNorm",
+    "abort",
+    "all_gather",
+    "all_reduce",
+    "all_reduce_sum",
+    "barrier",
+    "broadcast",
+    "broadcast_module",
+    "gather",
+    "init",
+    "is_initialized",
+    "is_main",
+    "rank",
+    "reduce_sums",
+    "shard_eval_loader",
+    "shard_loader",
     "world_size",
-]  # fmt: skip
+]

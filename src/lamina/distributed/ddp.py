@@ -201,8 +201,9 @@ def _check_same_parameters(named: list[tuple[str, Parameter]]) -> None:
     every = all_gather(mine.reshape(1, 2))
     if (every == every[0]).all():
         return
-    ranks = ", ".join(f"rank {r}: {int(c)} parameters (signature {int(s):08x})"
-                      for r, (c, s) in enumerate(every))  # fmt: skip
+    ranks = ", ".join(
+        f"rank {r}: {int(c)} parameters (signature {int(s):08x})" for r, (c, s) in enumerate(every)
+    )
     raise ValueError(
         f"DistributedDataParallel: the ranks hold different parameter lists (names, shapes "
         f"or dtypes); every rank must build the same model ({ranks})"

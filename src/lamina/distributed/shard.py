@@ -48,14 +48,24 @@ def shard_loader(loader: Any, seed: int = 0) -> Any:
             f"{n} ranks; use a batch size of at least {n}"
         )
     if loader.batch_size % n:
-        log.warning("shard_loader: batch size %d is not a multiple of %d ranks; each rank "
-                    "takes %d", loader.batch_size, n, loader.batch_size // n)  # fmt: skip
+        log.warning(
+            "shard_loader: batch size %d is not a multiple of %d ranks; each rank takes %d",
+            loader.batch_size,
+            n,
+            loader.batch_size // n,
+        )
     shuffle = isinstance(loader.sampler, RandomSampler)
-    sampler = DistributedSampler(loader.dataset, shuffle=shuffle, seed=seed,
-                                 drop_last=loader.drop_last)  # fmt: skip
-    return DataLoader(loader.dataset, loader.batch_size // n, sampler=sampler,
-                      collate_fn=loader.collate_fn, drop_last=loader.drop_last,
-                      transform=loader.transform)  # fmt: skip
+    sampler = DistributedSampler(
+        loader.dataset, shuffle=shuffle, seed=seed, drop_last=loader.drop_last
+    )
+    return DataLoader(
+        loader.dataset,
+        loader.batch_size // n,
+        sampler=sampler,
+        collate_fn=loader.collate_fn,
+        drop_last=loader.drop_last,
+        transform=loader.transform,
+    )
 
 
 def shard_eval_loader(loader: Any) -> Any:
@@ -63,8 +73,12 @@ def shard_eval_loader(loader: Any) -> Any:
     if world_size() == 1 or not isinstance(loader, DataLoader) or loader.batch_size is None:
         return loader
     part = np.array_split(np.arange(len(loader.dataset)), world_size())[rank()]
-    return DataLoader(Subset(loader.dataset, part.tolist()), loader.batch_size,
-                      collate_fn=loader.collate_fn, transform=loader.transform)  # fmt: skip
+    return DataLoader(
+        Subset(loader.dataset, part.tolist()),
+        loader.batch_size,
+        collate_fn=loader.collate_fn,
+        transform=loader.transform,
+    )
 
 
 def reduce_sums(*values: float) -> tuple[float, ...]:

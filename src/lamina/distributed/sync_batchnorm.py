@@ -104,8 +104,14 @@ class SyncBatchNorm(_BatchNorm):
         """
         del process_group  # one world: accepted for PyTorch compatibility
         if isinstance(module, (BatchNorm1d, BatchNorm2d)):
-            new = cls(module.num_features, module.eps, module.momentum, module.affine,
-                      module.track_running_stats, dtype=_dtype(module))  # fmt: skip
+            new = cls(
+                module.num_features,
+                module.eps,
+                module.momentum,
+                module.affine,
+                module.track_running_stats,
+                dtype=_dtype(module),
+            )
             for name in ("weight", "bias"):
                 setattr(new, name, getattr(module, name))
             for name in ("running_mean", "running_var", "num_batches_tracked"):

@@ -24,9 +24,17 @@ import numpy as np
 from lamina.errors import check_in
 
 __all__ = [
-    "abort", "all_gather", "all_reduce", "barrier", "broadcast", "init", "is_initialized",
-    "is_main", "rank", "world_size",
-]  # fmt: skip
+    "abort",
+    "all_gather",
+    "all_reduce",
+    "barrier",
+    "broadcast",
+    "init",
+    "is_initialized",
+    "is_main",
+    "rank",
+    "world_size",
+]
 
 # Variables an MPI launcher sets in each process it starts (MPICH/Hydra, Open MPI, PMIx).
 _LAUNCHER_SIZE = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
@@ -198,8 +206,9 @@ def all_gather(array: Any) -> np.ndarray:
         data = data.reshape(1)
     shapes = _comm.allgather((data.shape[1:], data.dtype.str))  # metadata, not tensors
     if any(s != shapes[0] for s in shapes):
-        raise ValueError(f"all_gather: ranks hold arrays of different trailing shape or dtype: "
-                         f"{shapes}")  # fmt: skip
+        raise ValueError(
+            f"all_gather: ranks hold arrays of different trailing shape or dtype: {shapes}"
+        )
     counts = np.zeros(_comm.Get_size(), np.int64)
     counts[rank()] = data.shape[0]
     all_reduce(counts, "sum")

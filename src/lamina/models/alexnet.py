@@ -40,19 +40,30 @@ class AlexNet(Module):
     ) -> None:
         super().__init__()
         self.features = Sequential(
-            Conv2d(in_channels, 64, 11, stride=4, padding=2, rng=rng), ReLU(inplace=True),
+            Conv2d(in_channels, 64, 11, stride=4, padding=2, rng=rng),
+            ReLU(inplace=True),
             MaxPool2d(3, 2),
-            Conv2d(64, 192, 5, padding=2, rng=rng), ReLU(inplace=True), MaxPool2d(3, 2),
-            Conv2d(192, 384, 3, padding=1, rng=rng), ReLU(inplace=True),
-            Conv2d(384, 256, 3, padding=1, rng=rng), ReLU(inplace=True),
-            Conv2d(256, 256, 3, padding=1, rng=rng), ReLU(inplace=True), MaxPool2d(3, 2),
-        )  # fmt: skip
+            Conv2d(64, 192, 5, padding=2, rng=rng),
+            ReLU(inplace=True),
+            MaxPool2d(3, 2),
+            Conv2d(192, 384, 3, padding=1, rng=rng),
+            ReLU(inplace=True),
+            Conv2d(384, 256, 3, padding=1, rng=rng),
+            ReLU(inplace=True),
+            Conv2d(256, 256, 3, padding=1, rng=rng),
+            ReLU(inplace=True),
+            MaxPool2d(3, 2),
+        )
         self.avgpool = AdaptiveAvgPool2d((6, 6))
         self.classifier = Sequential(
-            Dropout(dropout, rng=rng), Linear(256 * 6 * 6, 4096, rng=rng), ReLU(inplace=True),
-            Dropout(dropout, rng=rng), Linear(4096, 4096, rng=rng), ReLU(inplace=True),
+            Dropout(dropout, rng=rng),
+            Linear(256 * 6 * 6, 4096, rng=rng),
+            ReLU(inplace=True),
+            Dropout(dropout, rng=rng),
+            Linear(4096, 4096, rng=rng),
+            ReLU(inplace=True),
             Linear(4096, num_classes, rng=rng),
-        )  # fmt: skip
+        )
         self.flatten = Flatten()
 
     def forward(self, x: Tensor) -> Tensor:

@@ -78,18 +78,32 @@ class CharCNN(Module):
             raise ValueError(f"char_cnn: length must be at least 123 characters, got {length}")
         a, f = len(self.alphabet), features
         self.features = Sequential(
-            Conv1d(a, f, 7, rng=rng), ReLU(), MaxPool1d(3),
-            Conv1d(f, f, 7, rng=rng), ReLU(), MaxPool1d(3),
-            Conv1d(f, f, 3, rng=rng), ReLU(), Conv1d(f, f, 3, rng=rng), ReLU(),
-            Conv1d(f, f, 3, rng=rng), ReLU(), Conv1d(f, f, 3, rng=rng), ReLU(), MaxPool1d(3),
-        )  # fmt: skip
+            Conv1d(a, f, 7, rng=rng),
+            ReLU(),
+            MaxPool1d(3),
+            Conv1d(f, f, 7, rng=rng),
+            ReLU(),
+            MaxPool1d(3),
+            Conv1d(f, f, 3, rng=rng),
+            ReLU(),
+            Conv1d(f, f, 3, rng=rng),
+            ReLU(),
+            Conv1d(f, f, 3, rng=rng),
+            ReLU(),
+            Conv1d(f, f, 3, rng=rng),
+            ReLU(),
+            MaxPool1d(3),
+        )
         self.flatten = Flatten()
         self.classifier = Sequential(
-            Linear(_out_length(self.length) * f, hidden, rng=rng), ReLU(),
+            Linear(_out_length(self.length) * f, hidden, rng=rng),
+            ReLU(),
             Dropout(dropout, rng=rng),
-            Linear(hidden, hidden, rng=rng), ReLU(), Dropout(dropout, rng=rng),
+            Linear(hidden, hidden, rng=rng),
+            ReLU(),
+            Dropout(dropout, rng=rng),
             Linear(hidden, num_classes, rng=rng),
-        )  # fmt: skip
+        )
         for m in self.modules():
             if isinstance(m, (Conv1d, Linear)):
                 init.normal_(m.weight, 0.0, 0.05, rng)

@@ -58,19 +58,32 @@ class CharTransformer(Module):
     """
 
     def __init__(
-        self, vocab_size: int, d_model: int = 128, nhead: int = 4, num_layers: int = 2,
-        dim_feedforward: int = 512, max_len: int = 256, dropout: float = 0.1, *,
+        self,
+        vocab_size: int,
+        d_model: int = 128,
+        nhead: int = 4,
+        num_layers: int = 2,
+        dim_feedforward: int = 512,
+        max_len: int = 256,
+        dropout: float = 0.1,
+        *,
         rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         check_positive_int("CharTransformer", vocab_size=vocab_size, max_len=max_len)
         self.max_len = max_len
         self.embedding = Embedding(vocab_size, d_model, rng=rng)
         self.positions = LearnedPositionalEmbedding(max_len, d_model, batch_first=True, rng=rng)
         block = TransformerEncoderLayer(
-            d_model, nhead, dim_feedforward, dropout, activation="gelu", batch_first=True,
-            norm_first=True, rng=rng,
-        )  # fmt: skip
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation="gelu",
+            batch_first=True,
+            norm_first=True,
+            rng=rng,
+        )
         self.blocks = TransformerEncoder(block, num_layers, LayerNorm(d_model))
         self.head = Linear(d_model, vocab_size, rng=rng)
 
@@ -85,9 +98,13 @@ class CharTransformer(Module):
         return self.head(self.blocks(x, mask, is_causal=True))
 
     def generate(
-        self, prime: list[int], length: int, temperature: float = 1.0, top_k: int | None = None,
+        self,
+        prime: list[int],
+        length: int,
+        temperature: float = 1.0,
+        top_k: int | None = None,
         rng: np.random.Generator | None = None,
-    ) -> list[int]:  # fmt: skip
+    ) -> list[int]:
         """Sample ``length`` ids after ``prime``, each from the last ``max_len`` ids."""
         if not prime:
             raise ValueError("CharTransformer.generate: prime needs at least one id")

@@ -35,13 +35,21 @@ class LeNet5(Module):
         super().__init__()
         act, pool = (Tanh, AvgPool2d) if classic else (ReLU, MaxPool2d)
         self.features = Sequential(
-            Conv2d(in_channels, 6, 5, padding=2, rng=rng), act(), pool(2),
-            Conv2d(6, 16, 5, rng=rng), act(), pool(2),
-        )  # fmt: skip
+            Conv2d(in_channels, 6, 5, padding=2, rng=rng),
+            act(),
+            pool(2),
+            Conv2d(6, 16, 5, rng=rng),
+            act(),
+            pool(2),
+        )
         self.classifier = Sequential(
-            Flatten(), Linear(400, 120, rng=rng), act(), Linear(120, 84, rng=rng), act(),
+            Flatten(),
+            Linear(400, 120, rng=rng),
+            act(),
+            Linear(120, 84, rng=rng),
+            act(),
             Linear(84, num_classes, rng=rng),
-        )  # fmt: skip
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         return self.classifier(self.features(x))

@@ -18,8 +18,21 @@ from lamina.nn.pool import AdaptiveAvgPool2d
 __all__ = ["DepthwiseSeparable", "MobileNetV1", "mobilenet_v1"]
 
 # (output channels, stride) of the 13 depthwise-separable blocks, before the width multiplier
-BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1), (512, 1),
-          (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]  # fmt: skip
+BLOCKS = [
+    (64, 1),
+    (128, 2),
+    (128, 1),
+    (256, 2),
+    (256, 1),
+    (512, 2),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (1024, 2),
+    (1024, 1),
+]
 
 
 class DepthwiseSeparable(Module):
@@ -84,8 +97,9 @@ class MobileNetV1(Module):
         c = int(32 * width_mult)
         self.stem = Sequential(
             Conv2d(in_channels, c, 3, 2, 1, bias=False, rng=rng),
-            BatchNorm2d(c, eps=0.001), ReLU6(),
-        )  # fmt: skip
+            BatchNorm2d(c, eps=0.001),
+            ReLU6(),
+        )
         blocks = []
         for out, stride in BLOCKS:
             blocks.append(DepthwiseSeparable(c, int(out * width_mult), stride, rng))

@@ -53,9 +53,15 @@ def _take(state: Any, index: np.ndarray) -> Any:
 
 
 def beam_search(
-    step: StepFn, state: Any, sos: int, eos: int, beam_width: int = 5, max_length: int = 50,
-    n_best: int = 1, length_penalty: float = 1.0,
-) -> list[Hypothesis]:  # fmt: skip
+    step: StepFn,
+    state: Any,
+    sos: int,
+    eos: int,
+    beam_width: int = 5,
+    max_length: int = 50,
+    n_best: int = 1,
+    length_penalty: float = 1.0,
+) -> list[Hypothesis]:
     """Beam search over a decoder given as ``step(last_tokens (B,), state) -> (log_probs (B, V),
     state)``, the state's tensors holding one row per live hypothesis.
 
@@ -115,15 +121,26 @@ class Seq2Seq(Module):
     """
 
     def __init__(
-        self, src_vocab: int, tgt_vocab: int, embed_dim: int = 32, hidden_size: int = 64,
-        cell: str = "gru", attention: str | None = "additive", sos: int = 1, eos: int = 2,
-        *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        src_vocab: int,
+        tgt_vocab: int,
+        embed_dim: int = 32,
+        hidden_size: int = 64,
+        cell: str = "gru",
+        attention: str | None = "additive",
+        sos: int = 1,
+        eos: int = 2,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         check_positive_int(
-            "Seq2Seq", src_vocab=src_vocab, tgt_vocab=tgt_vocab, embed_dim=embed_dim,
+            "Seq2Seq",
+            src_vocab=src_vocab,
+            tgt_vocab=tgt_vocab,
+            embed_dim=embed_dim,
             hidden_size=hidden_size,
-        )  # fmt: skip
+        )
         check_in("Seq2Seq", "cell", cell, ("gru", "lstm"))
         check_in("Seq2Seq", "attention", attention, (None, "additive", "dot", "general"))
         self.cell_type, self.attention_type, self.sos, self.eos = cell, attention, sos, eos
@@ -204,9 +221,14 @@ class Seq2Seq(Module):
         return np.stack(out_tokens, 1), attn
 
     def beam_search(
-        self, src: Sequence[int], beam_width: int = 5, max_length: int = 50, n_best: int = 1,
-        length_penalty: float = 1.0, src_padding: Any = None,
-    ) -> list[Hypothesis]:  # fmt: skip
+        self,
+        src: Sequence[int],
+        beam_width: int = 5,
+        max_length: int = 50,
+        n_best: int = 1,
+        length_penalty: float = 1.0,
+        src_padding: Any = None,
+    ) -> list[Hypothesis]:
         """The ``n_best`` hypotheses for one source sequence (S,), its padding mask (S,) bool
         given as in training (see ``beam_search``)."""
         pad = None if src_padding is None else np.asarray(src_padding, bool)[None]

@@ -16,17 +16,46 @@ from lamina.nn.norm import BatchNorm2d
 from lamina.nn.pool import AdaptiveAvgPool2d, MaxPool2d
 
 __all__ = [
-    "VGG", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn",
-]  # fmt: skip
+    "VGG",
+    "vgg11",
+    "vgg11_bn",
+    "vgg13",
+    "vgg13_bn",
+    "vgg16",
+    "vgg16_bn",
+    "vgg19",
+    "vgg19_bn",
+]
 
 M = "M"  # a 2x2 max pool, stride 2
 CONFIGS: dict[str, list] = {
     "A": [64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512, M],  # VGG-11
     "B": [64, 64, M, 128, 128, M, 256, 256, M, 512, 512, M, 512, 512, M],  # VGG-13
     "D": [64, 64, M, 128, 128, M, 256, 256, 256, M, 512, 512, 512, M, 512, 512, 512, M],
-    "E": [64, 64, M, 128, 128, M, 256, 256, 256, 256, M, 512, 512, 512, 512, M,
-          512, 512, 512, 512, M],  # VGG-19
-}  # fmt: skip
+    "E": [
+        64,
+        64,
+        M,
+        128,
+        128,
+        M,
+        256,
+        256,
+        256,
+        256,
+        M,
+        512,
+        512,
+        512,
+        512,
+        M,
+        512,
+        512,
+        512,
+        512,
+        M,
+    ],  # VGG-19
+}
 
 
 def make_features(
@@ -72,10 +101,14 @@ class VGG(Module):
         self.features = features
         self.avgpool = AdaptiveAvgPool2d((7, 7))
         self.classifier = Sequential(
-            Linear(512 * 7 * 7, 4096, rng=rng), ReLU(inplace=True), Dropout(dropout, rng=rng),
-            Linear(4096, 4096, rng=rng), ReLU(inplace=True), Dropout(dropout, rng=rng),
+            Linear(512 * 7 * 7, 4096, rng=rng),
+            ReLU(inplace=True),
+            Dropout(dropout, rng=rng),
+            Linear(4096, 4096, rng=rng),
+            ReLU(inplace=True),
+            Dropout(dropout, rng=rng),
             Linear(4096, num_classes, rng=rng),
-        )  # fmt: skip
+        )
         self.flatten = Flatten()
         for m in self.modules():
             if isinstance(m, Conv2d):

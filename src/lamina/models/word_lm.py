@@ -36,9 +36,15 @@ class NNLM(Module):
     """
 
     def __init__(
-        self, vocab_size: int, context: int, embedding_dim: int = 30, hidden_size: int = 100,
-        direct: bool = False, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        vocab_size: int,
+        context: int,
+        embedding_dim: int = 30,
+        hidden_size: int = 100,
+        direct: bool = False,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         check_positive_int("NNLM", vocab_size=vocab_size, context=context)
         self.context = context
@@ -75,10 +81,16 @@ class WordLSTM(Module):
     """
 
     def __init__(
-        self, vocab_size: int, embedding_dim: int = 128, hidden_size: int = 128,
-        num_layers: int = 1, dropout: float = 0.0, tie_weights: bool = False, *,
+        self,
+        vocab_size: int,
+        embedding_dim: int = 128,
+        hidden_size: int = 128,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        tie_weights: bool = False,
+        *,
         rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         if tie_weights and embedding_dim != hidden_size:
             raise ValueError(
@@ -86,8 +98,9 @@ class WordLSTM(Module):
                 f"{embedding_dim} and {hidden_size}"
             )
         self.embedding = Embedding(vocab_size, embedding_dim, rng=rng)
-        self.rnn = LSTM(embedding_dim, hidden_size, num_layers, batch_first=True, dropout=dropout,
-                        rng=rng)  # fmt: skip
+        self.rnn = LSTM(
+            embedding_dim, hidden_size, num_layers, batch_first=True, dropout=dropout, rng=rng
+        )
         self.head = Linear(hidden_size, vocab_size, rng=rng)
         if tie_weights:
             self.head.weight = self.embedding.weight

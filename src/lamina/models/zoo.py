@@ -24,7 +24,7 @@ from lamina.models.vgg import (
     vgg16_bn,
     vgg19,
     vgg19_bn,
-)  # fmt: skip
+)
 from lamina.nn.module import Module
 
 __all__ = ["ZOO", "build_zoo_model"]
@@ -33,8 +33,10 @@ IMAGENET = (3, 224, 224)
 # name -> (builder taking num_classes and in_channels, default input shape, default classes)
 ZOO: dict[str, tuple[Callable[..., Module], tuple[int, ...], int]] = {
     "alexnet": (alexnet, IMAGENET, 1000),
-    **{f.__name__: (f, IMAGENET, 1000) for f in (vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16,
-                                                  vgg16_bn, vgg19, vgg19_bn)},
+    **{
+        f.__name__: (f, IMAGENET, 1000)
+        for f in (vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn)
+    },
     "resnet18": (resnet18, IMAGENET, 1000),
     "resnet34": (resnet34, IMAGENET, 1000),
     "resnet50": (resnet50, IMAGENET, 1000),
@@ -42,7 +44,7 @@ ZOO: dict[str, tuple[Callable[..., Module], tuple[int, ...], int]] = {
     "googlenet": (googlenet, IMAGENET, 1000),
     "mobilenet_v1": (mobilenet_v1, IMAGENET, 1000),
     "char_cnn": (lambda num_classes, in_channels=70: char_cnn(num_classes), (1014,), 4),
-}  # fmt: skip
+}
 
 
 def build_zoo_model(

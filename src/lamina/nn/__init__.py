@@ -54,10 +54,28 @@ from lamina.nn.transformer import *  # noqa: F403
 from lamina.nn.upsample import *  # noqa: F403
 
 _LAYER_MODULES = (
-    activation, container, conv, dropout, embedding, linear, loss, module, norm,
-    packing, padding, parameter, pool, pyramidal, recurrent, rnn_cells, model_summary, upsample,
-    attention, positional, transformer,
-)  # fmt: skip
+    activation,
+    container,
+    conv,
+    dropout,
+    embedding,
+    linear,
+    loss,
+    module,
+    norm,
+    packing,
+    padding,
+    parameter,
+    pool,
+    pyramidal,
+    recurrent,
+    rnn_cells,
+    model_summary,
+    upsample,
+    attention,
+    positional,
+    transformer,
+)
 _NAMESPACES = (functional, init, utils)
 __all__ = sorted(
     {name for m in _LAYER_MODULES for name in m.__all__} | {"functional", "init", "utils"}

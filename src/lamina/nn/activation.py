@@ -16,9 +16,19 @@ from lamina.ops.clipped import _hardtanh, check_hardtanh_bounds
 from lamina.ops.gaussian import gelu
 
 __all__ = [
-    "ELU", "GELU", "Hardtanh", "LeakyReLU", "LogSoftmax", "ReLU", "ReLU6", "Sigmoid", "Softmax",
-    "Softplus", "Softsign", "Tanh",
-]  # fmt: skip
+    "ELU",
+    "GELU",
+    "Hardtanh",
+    "LeakyReLU",
+    "LogSoftmax",
+    "ReLU",
+    "ReLU6",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Softsign",
+    "Tanh",
+]
 
 
 def _inplace(module: Module) -> str:

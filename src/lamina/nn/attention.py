@@ -22,9 +22,12 @@ from lamina.ops.mask import masked_fill
 from lamina.ops.regularize import check_dropout_p
 
 __all__ = [
-    "AdditiveAttention", "BahdanauAttention", "LuongAttention", "MultiheadAttention",
+    "AdditiveAttention",
+    "BahdanauAttention",
+    "LuongAttention",
+    "MultiheadAttention",
     "MultiplicativeAttention",
-]  # fmt: skip
+]
 
 
 class MultiheadAttention(Module):
@@ -60,11 +63,21 @@ class MultiheadAttention(Module):
     """
 
     def __init__(
-        self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
-        add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
-        vdim: int | None = None, batch_first: bool = False, device: Any = None,
-        dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        embed_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        bias: bool = True,
+        add_bias_kv: bool = False,
+        add_zero_attn: bool = False,
+        kdim: int | None = None,
+        vdim: int | None = None,
+        batch_first: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         check_positive_int("MultiheadAttention", embed_dim=embed_dim, num_heads=num_heads)
         if embed_dim % num_heads:
@@ -107,10 +120,16 @@ class MultiheadAttention(Module):
                 init.xavier_normal_(bias, rng=rng)
 
     def forward(
-        self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Any = None,
-        need_weights: bool = True, attn_mask: Any = None, average_attn_weights: bool = True,
+        self,
+        query: Tensor,
+        key: Tensor,
+        value: Tensor,
+        key_padding_mask: Any = None,
+        need_weights: bool = True,
+        attn_mask: Any = None,
+        average_attn_weights: bool = True,
         is_causal: bool = False,
-    ) -> tuple[Tensor, Tensor | None]:  # fmt: skip
+    ) -> tuple[Tensor, Tensor | None]:
         query, key, value = as_tensor(query), as_tensor(key), as_tensor(value)
         if is_causal and attn_mask is None:
             raise ValueError(
@@ -124,20 +143,32 @@ class MultiheadAttention(Module):
         elif self.batch_first:
             query, key, value = (t.transpose(0, 1) for t in (query, key, value))
         weights = {
-            "in_proj_weight": self.in_proj_weight, "in_proj_bias": self.in_proj_bias,
+            "in_proj_weight": self.in_proj_weight,
+            "in_proj_bias": self.in_proj_bias,
             "q_proj_weight": getattr(self, "q_proj_weight", None),
             "k_proj_weight": getattr(self, "k_proj_weight", None),
             "v_proj_weight": getattr(self, "v_proj_weight", None),
-            "bias_k": self.bias_k, "bias_v": self.bias_v,
-            "out_proj_weight": self.out_proj.weight, "out_proj_bias": self.out_proj.bias,
-        }  # fmt: skip
+            "bias_k": self.bias_k,
+            "bias_v": self.bias_v,
+            "out_proj_weight": self.out_proj.weight,
+            "out_proj_bias": self.out_proj.bias,
+        }
         out, attn = multi_head_attention(
-            self, query, key, value, self.num_heads, weights,
-            key_padding_mask=key_padding_mask, attn_mask=attn_mask, dropout_p=self.dropout,
-            training=self.training, need_weights=need_weights,
-            average_attn_weights=average_attn_weights, add_zero_attn=self.add_zero_attn,
+            self,
+            query,
+            key,
+            value,
+            self.num_heads,
+            weights,
+            key_padding_mask=key_padding_mask,
+            attn_mask=attn_mask,
+            dropout_p=self.dropout,
+            training=self.training,
+            need_weights=need_weights,
+            average_attn_weights=average_attn_weights,
+            add_zero_attn=self.add_zero_attn,
             rng=self.rng,
-        )  # fmt: skip
+        )
         if not batched:
             return out.squeeze(1), None if attn is None else attn.squeeze(0)
         return (out.transpose(0, 1) if self.batch_first else out), attn
@@ -218,9 +249,15 @@ class AdditiveAttention(Module):
     """
 
     def __init__(
-        self, query_size: int, key_size: int, hidden_size: int, device: Any = None,
-        dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        query_size: int,
+        key_size: int,
+        hidden_size: int,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         check_positive_int(
             "AdditiveAttention", query_size=query_size, key_size=key_size, hidden_size=hidden_size
@@ -260,9 +297,15 @@ class MultiplicativeAttention(Module):
     """
 
     def __init__(
-        self, query_size: int, key_size: int, score: str = "general", device: Any = None,
-        dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        query_size: int,
+        key_size: int,
+        score: str = "general",
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         check_positive_int("MultiplicativeAttention", query_size=query_size, key_size=key_size)
         check_in("MultiplicativeAttention", "score", score, ("dot", "general"))

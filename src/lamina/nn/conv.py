@@ -21,9 +21,12 @@ from lamina.ops._shapes import check_layout, ntuple
 from lamina.ops.conv import _conv1d, _conv2d, _conv_transpose2d, check_output_padding, conv_padding
 
 __all__ = [
-    "Conv1d", "Conv2d", "ConvTranspose2d", "DepthwiseSeparableConv2d",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose2d",
+    "DepthwiseSeparableConv2d",
     "SpatiallySeparableConv2d",
-]  # fmt: skip
+]
 
 # a block's own input check, naming the block (its first convolution would name itself)
 _IMAGES = (("N", "C", "H", "W"), ("C", "H", "W"))
@@ -36,10 +39,21 @@ class _ConvNd(Module):
     _transposed = False
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
-        dilation: Any, groups: int, bias: bool, padding_mode: str, output_padding: Any = 0,
-        device: Any = None, dtype: Any = None, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any,
+        padding: Any,
+        dilation: Any,
+        groups: int,
+        bias: bool,
+        padding_mode: str,
+        output_padding: Any = 0,
+        device: Any = None,
+        dtype: Any = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         name, n = type(self).__name__, self._dims
         dt = factory_dtype(name, device, dtype)
@@ -60,9 +74,10 @@ class _ConvNd(Module):
         self.output_padding = ntuple(name, "output_padding", output_padding, n, minimum=0)
         self.padding_mode = padding_mode
         shape = (
-            (in_channels, out_channels // groups) if self._transposed
+            (in_channels, out_channels // groups)
+            if self._transposed
             else (out_channels, in_channels // groups)
-        )  # fmt: skip
+        )
         self.weight = Parameter(np.empty((*shape, *self.kernel_size), dt))
         self.bias = Parameter(np.empty(out_channels, dt)) if bias else None
         self.reset_parameters(rng)
@@ -127,18 +142,40 @@ class Conv2d(_ConvNd):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-        padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype,
-                         rng=rng)  # fmt: skip
+    ) -> None:
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
 
     def forward(self, x: Tensor) -> Tensor:
-        return _conv2d(self, x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                       self.groups)  # fmt: skip
+        return _conv2d(
+            self, x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
 
 
 class Conv1d(_ConvNd):
@@ -152,19 +189,41 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-        padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype,
-                         rng=rng)  # fmt: skip
+    ) -> None:
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         pad = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return _conv1d(self, x, self.weight, self.bias, self.stride[0], pad, self.dilation[0],
-                       self.groups)  # fmt: skip
+        return _conv1d(
+            self, x, self.weight, self.bias, self.stride[0], pad, self.dilation[0], self.groups
+        )
 
 
 class ConvTranspose2d(_ConvNd):
@@ -189,22 +248,54 @@ class ConvTranspose2d(_ConvNd):
     _transposed = True
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-        padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
-        dilation: Any = 1, padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
-        *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, output_padding, device, dtype,
-                         rng)  # fmt: skip
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            output_padding,
+            device,
+            dtype,
+            rng,
+        )
         check_output_padding(type(self).__name__, self.output_padding, self.stride, self.dilation)
 
     def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
         """The transposed convolution; ``output_size`` (N, C, H, W) or (H, W) picks among the
         sizes a stride allows, as PyTorch's."""
-        return _conv_transpose2d(self, x, self.weight, self.bias, self.stride, self.padding,
-                                 self.output_padding, self.groups, self.dilation,
-                                 output_size)  # fmt: skip
+        return _conv_transpose2d(
+            self,
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+            output_size,
+        )
 
 
 class DepthwiseSeparableConv2d(Module):
@@ -224,19 +315,40 @@ class DepthwiseSeparableConv2d(Module):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-        padding: Any = 0, dilation: Any = 1, bias: bool = True, depth_multiplier: int = 1, *,
-        device: Any = None, dtype: Any = None, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        bias: bool = True,
+        depth_multiplier: int = 1,
+        *,
+        device: Any = None,
+        dtype: Any = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         dtype = factory_dtype("DepthwiseSeparableConv2d", device, dtype)
         check_positive_int("DepthwiseSeparableConv2d", depth_multiplier=depth_multiplier)
         mid = in_channels * depth_multiplier
-        self.depthwise = Conv2d(in_channels, mid, kernel_size, stride, padding, dilation,
-                                groups=in_channels, bias=bias, device=device, dtype=dtype,
-                                rng=rng)  # fmt: skip
-        self.pointwise = Conv2d(mid, out_channels, 1, bias=bias, device=device, dtype=dtype,
-                                rng=rng)  # fmt: skip
+        self.depthwise = Conv2d(
+            in_channels,
+            mid,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups=in_channels,
+            bias=bias,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
+        self.pointwise = Conv2d(
+            mid, out_channels, 1, bias=bias, device=device, dtype=dtype, rng=rng
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         owner = (
@@ -262,20 +374,47 @@ class SpatiallySeparableConv2d(Module):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
-        padding: Any = 0, bias: bool = True, mid_channels: int | None = None, *,
-        device: Any = None, dtype: Any = None, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int,
+        stride: int = 1,
+        padding: Any = 0,
+        bias: bool = True,
+        mid_channels: int | None = None,
+        *,
+        device: Any = None,
+        dtype: Any = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         owner = "SpatiallySeparableConv2d"
         dtype = factory_dtype(owner, device, dtype)
         check_positive_int(owner, kernel_size=kernel_size, stride=stride)
         mid = out_channels if mid_channels is None else mid_channels
         pv, ph = (padding, padding) if isinstance(padding, str) else ((padding, 0), (0, padding))
-        self.vertical = Conv2d(in_channels, mid, (kernel_size, 1), (stride, 1), pv, bias=bias,
-                               device=device, dtype=dtype, rng=rng)  # fmt: skip
-        self.horizontal = Conv2d(mid, out_channels, (1, kernel_size), (1, stride), ph, bias=bias,
-                                 device=device, dtype=dtype, rng=rng)  # fmt: skip
+        self.vertical = Conv2d(
+            in_channels,
+            mid,
+            (kernel_size, 1),
+            (stride, 1),
+            pv,
+            bias=bias,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
+        self.horizontal = Conv2d(
+            mid,
+            out_channels,
+            (1, kernel_size),
+            (1, stride),
+            ph,
+            bias=bias,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         owner = (

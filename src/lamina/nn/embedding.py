@@ -53,11 +53,21 @@ class Embedding(Module):
     """
 
     def __init__(
-        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-        max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
-        sparse: bool = False, _weight: Any = None, _freeze: bool = False, device: Any = None,
-        dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        _weight: Any = None,
+        _freeze: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         dt = factory_dtype("Embedding", device, dtype)
         check_positive_int("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
@@ -87,8 +97,15 @@ class Embedding(Module):
             self.weight.data[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        return _embedding(self, input, self.weight, self.padding_idx, self.max_norm,
-                          self.norm_type, self.scale_grad_by_freq)  # fmt: skip
+        return _embedding(
+            self,
+            input,
+            self.weight,
+            self.padding_idx,
+            self.max_norm,
+            self.norm_type,
+            self.scale_grad_by_freq,
+        )
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"

@@ -38,7 +38,18 @@ from lamina.ops.resample import *  # noqa: F403
 from lamina.ops.shape import pad as pad
 
 _MODULES = (
-    activation, affine, clipped, conv, lookup, loss, loss_pointwise, normalization, pool,
-    regularize, resample, attention, gaussian,
-)  # fmt: skip
+    activation,
+    affine,
+    clipped,
+    conv,
+    lookup,
+    loss,
+    loss_pointwise,
+    normalization,
+    pool,
+    regularize,
+    resample,
+    attention,
+    gaussian,
+)
 __all__ = sorted({name for m in _MODULES for name in m.__all__} | {"pad", "sigmoid", "tanh"})

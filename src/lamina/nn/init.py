@@ -24,10 +24,21 @@ from lamina.autodiff.tensor import Tensor
 from lamina.errors import check_in
 
 __all__ = [
-    "calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "lecun_normal_",
-    "lecun_uniform_", "normal_", "ones_", "orthogonal_", "small_normal_", "uniform_",
-    "xavier_normal_", "xavier_uniform_", "zeros_",
-]  # fmt: skip
+    "calculate_gain",
+    "constant_",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "lecun_normal_",
+    "lecun_uniform_",
+    "normal_",
+    "ones_",
+    "orthogonal_",
+    "small_normal_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]
 
 Generator = np.random.Generator
 

@@ -12,9 +12,17 @@ from lamina.ops import loss_pointwise as P
 from lamina.ops._loss_args import REDUCTIONS, check_positive
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "HuberLoss", "KLDivLoss", "L1Loss",
-    "MSELoss", "NLLLoss", "SmoothL1Loss", "TripletMarginLoss",
-]  # fmt: skip
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "HuberLoss",
+    "KLDivLoss",
+    "L1Loss",
+    "MSELoss",
+    "NLLLoss",
+    "SmoothL1Loss",
+    "TripletMarginLoss",
+]
 
 
 class _Loss(Module):
@@ -108,9 +116,13 @@ class TripletMarginLoss(_Loss):
     """l = max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance."""
 
     def __init__(
-        self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+        self,
+        margin: float = 1.0,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        swap: bool = False,
         reduction: str = "mean",
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(reduction)
         check_positive("TripletMarginLoss", margin=margin, p=p)
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap

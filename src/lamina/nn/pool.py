@@ -24,9 +24,18 @@ from lamina.ops.pool import (
 )
 
 __all__ = [
-    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "GlobalAvgPool2d",
-    "L2Pool1d", "L2Pool2d", "LPPool1d", "LPPool2d", "MaxPool1d", "MaxPool2d",
-]  # fmt: skip
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "GlobalAvgPool2d",
+    "L2Pool1d",
+    "L2Pool2d",
+    "LPPool1d",
+    "LPPool2d",
+    "MaxPool1d",
+    "MaxPool2d",
+]
 
 
 class _Pool(Module):
@@ -35,9 +44,13 @@ class _Pool(Module):
     _dims = 2
 
     def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        dilation: Any = 1,
         ceil_mode: bool = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         name, n = type(self).__name__, self._dims
         k = ntuple(name, "kernel_size", kernel_size, n)
@@ -81,15 +94,29 @@ class MaxPool2d(_Pool):
     """
 
     def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-        return_indices: bool = False, ceil_mode: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        dilation: Any = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
         super().__init__(kernel_size, stride, padding, dilation, ceil_mode)
         self.return_indices = bool(return_indices)
 
     def forward(self, x: Tensor) -> Any:
-        return _max_pool(self, x, self.kernel_size, self.stride, self.padding, self.dilation,
-                         self.ceil_mode, self._dims, self.return_indices)  # fmt: skip
+        return _max_pool(
+            self,
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self._dims,
+            self.return_indices,
+        )
 
 
 class MaxPool1d(MaxPool2d):
@@ -111,17 +138,31 @@ class AvgPool2d(_Pool):
     """
 
     def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
-        count_include_pad: bool = True, divisor_override: int | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
         super().__init__(kernel_size, stride, padding, 1, ceil_mode)
         self.count_include_pad = bool(count_include_pad)
         check_divisor(type(self).__name__, divisor_override)
         self.divisor_override = divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return _avg_pool(self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                         self.count_include_pad, self.divisor_override, 2)  # fmt: skip
+        return _avg_pool(
+            self,
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+            2,
+        )
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -133,15 +174,28 @@ class AvgPool1d(_Pool):
     _dims = 1
 
     def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
         count_include_pad: bool = True,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(kernel_size, stride, padding, 1, ceil_mode)
         self.count_include_pad = bool(count_include_pad)
 
     def forward(self, x: Tensor) -> Tensor:
-        return _avg_pool(self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                         self.count_include_pad, None, 1)  # fmt: skip
+        return _avg_pool(
+            self,
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            None,
+            1,
+        )
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -165,8 +219,9 @@ class LPPool2d(_Pool):
         self.norm_type = norm_type
 
     def forward(self, x: Tensor) -> Tensor:
-        return _lp_pool(self, x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode,
-                        self._dims)  # fmt: skip
+        return _lp_pool(
+            self, x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode, self._dims
+        )
 
     def extra_repr(self) -> str:
         return (
@@ -194,8 +249,9 @@ class L2Pool2d(_Pool):
         super().__init__(kernel_size, stride, padding, 1, ceil_mode)
 
     def forward(self, x: Tensor) -> Tensor:
-        return _l2_pool(self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                        self._dims)  # fmt: skip
+        return _l2_pool(
+            self, x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self._dims
+        )
 
 
 class L2Pool1d(L2Pool2d):

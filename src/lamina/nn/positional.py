@@ -64,9 +64,14 @@ class SinusoidalPositionalEncoding(Module):
     """
 
     def __init__(
-        self, d_model: int, max_len: int = 5000, dropout: float = 0.0, batch_first: bool = False,
-        device: Any = None, dtype: Any = None,
-    ) -> None:  # fmt: skip
+        self,
+        d_model: int,
+        max_len: int = 5000,
+        dropout: float = 0.0,
+        batch_first: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__()
         check_positive_int("SinusoidalPositionalEncoding", d_model=d_model, max_len=max_len)
         dt = factory_dtype("SinusoidalPositionalEncoding", device, dtype)
@@ -105,9 +110,16 @@ class LearnedPositionalEmbedding(Module):
     """
 
     def __init__(
-        self, max_len: int, d_model: int, std: float = 0.02, batch_first: bool = False,
-        device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        max_len: int,
+        d_model: int,
+        std: float = 0.02,
+        batch_first: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         check_positive_int("LearnedPositionalEmbedding", max_len=max_len, d_model=d_model)
         dt = factory_dtype("LearnedPositionalEmbedding", device, dtype)

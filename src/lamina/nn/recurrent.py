@@ -265,9 +265,18 @@ class RNN(RNNBase):
         check_in("RNN", "nonlinearity", nonlinearity, ("tanh", "relu"))
         rule = RULES["RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"]
         super().__init__(
-            rule, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, device=device, dtype=dtype, rng=rng,
-        )  # fmt: skip
+            rule,
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
         self.nonlinearity = nonlinearity
 
     def extra_repr(self) -> str:
@@ -317,9 +326,18 @@ class LSTM(RNNBase):
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(
-            RULES["LSTM"], input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, device=device, dtype=dtype, rng=rng,
-        )  # fmt: skip
+            RULES["LSTM"],
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )
 
 
 class GRU(RNNBase):
@@ -361,6 +379,15 @@ class GRU(RNNBase):
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(
-            RULES["GRU"], input_size, hidden_size, num_layers, bias, batch_first, dropout,
-            bidirectional, device=device, dtype=dtype, rng=rng,
-        )  # fmt: skip
+            RULES["GRU"],
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+            rng=rng,
+        )

@@ -114,9 +114,15 @@ class _CellBase(Module):
     """Parameters weight_ih (G*H, I), weight_hh (G*H, H), bias_ih and bias_hh (G*H,)."""
 
     def __init__(
-        self, rule: CellRule, input_size: int, hidden_size: int, bias: bool, device: Any,
-        dtype: Any, rng: Any,
-    ) -> None:  # fmt: skip
+        self,
+        rule: CellRule,
+        input_size: int,
+        hidden_size: int,
+        bias: bool,
+        device: Any,
+        dtype: Any,
+        rng: Any,
+    ) -> None:
         super().__init__()
         self.rule = rule
         dt = factory_dtype(type(self).__name__, device, dtype)

@@ -28,9 +28,13 @@ from lamina.ops.activation import relu
 from lamina.ops.gaussian import gelu
 
 __all__ = [
-    "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
-    "TransformerEncoderLayer", "generate_square_subsequent_mask",
-]  # fmt: skip
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
+    "generate_square_subsequent_mask",
+]
 
 
 def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
@@ -70,9 +74,14 @@ class _Block(Module):
 
     def _sa_block(self, x: Tensor, mask: Any, padding: Any, is_causal: bool) -> Tensor:
         out = self.self_attn(
-            x, x, x, attn_mask=mask, key_padding_mask=padding, need_weights=False,
+            x,
+            x,
+            x,
+            attn_mask=mask,
+            key_padding_mask=padding,
+            need_weights=False,
             is_causal=is_causal,
-        )[0]  # fmt: skip
+        )[0]
         return self.dropout1(out)
 
 
@@ -97,11 +106,21 @@ class TransformerEncoderLayer(_Block):
     """
 
     def __init__(
-        self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
-        activation: str | Callable[[Tensor], Tensor] = "relu", layer_norm_eps: float = 1e-5,
-        batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-        device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.1,
+        activation: str | Callable[[Tensor], Tensor] = "relu",
+        layer_norm_eps: float = 1e-5,
+        batch_first: bool = False,
+        norm_first: bool = False,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         kw: dict[str, Any] = {"dtype": factory_dtype("TransformerEncoderLayer", device, dtype)}
         self.self_attn = MultiheadAttention(
@@ -116,9 +135,12 @@ class TransformerEncoderLayer(_Block):
         self.activation = _activation("TransformerEncoderLayer", activation)
 
     def forward(
-        self, src: Tensor, src_mask: Any = None, src_key_padding_mask: Any = None,
+        self,
+        src: Tensor,
+        src_mask: Any = None,
+        src_key_padding_mask: Any = None,
         is_causal: bool = False,
-    ) -> Tensor:  # fmt: skip
+    ) -> Tensor:
         self._check(src=src)
         x = src
         if self.norm_first:
@@ -147,11 +169,21 @@ class TransformerDecoderLayer(_Block):
     """
 
     def __init__(
-        self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
-        activation: str | Callable[[Tensor], Tensor] = "relu", layer_norm_eps: float = 1e-5,
-        batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-        device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.1,
+        activation: str | Callable[[Tensor], Tensor] = "relu",
+        layer_norm_eps: float = 1e-5,
+        batch_first: bool = False,
+        norm_first: bool = False,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         kw: dict[str, Any] = {"dtype": factory_dtype("TransformerDecoderLayer", device, dtype)}
         mha: dict[str, Any] = {
@@ -173,10 +205,16 @@ class TransformerDecoderLayer(_Block):
         self.activation = _activation("TransformerDecoderLayer", activation)
 
     def forward(
-        self, tgt: Tensor, memory: Tensor, tgt_mask: Any = None, memory_mask: Any = None,
-        tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
-        tgt_is_causal: bool = False, memory_is_causal: bool = False,
-    ) -> Tensor:  # fmt: skip
+        self,
+        tgt: Tensor,
+        memory: Tensor,
+        tgt_mask: Any = None,
+        memory_mask: Any = None,
+        tgt_key_padding_mask: Any = None,
+        memory_key_padding_mask: Any = None,
+        tgt_is_causal: bool = False,
+        memory_is_causal: bool = False,
+    ) -> Tensor:
         self._check(tgt=tgt, memory=memory)
         x, sa = tgt, (tgt_mask, tgt_key_padding_mask, tgt_is_causal)
         ca = (memory_mask, memory_key_padding_mask, memory_is_causal)
@@ -192,9 +230,14 @@ class TransformerDecoderLayer(_Block):
         self, x: Tensor, memory: Tensor, mask: Any, padding: Any, is_causal: bool
     ) -> Tensor:
         out = self.multihead_attn(
-            x, memory, memory, attn_mask=mask, key_padding_mask=padding, need_weights=False,
+            x,
+            memory,
+            memory,
+            attn_mask=mask,
+            key_padding_mask=padding,
+            need_weights=False,
             is_causal=is_causal,
-        )[0]  # fmt: skip
+        )[0]
         return self.dropout2(out)
 
 
@@ -214,18 +257,25 @@ class TransformerEncoder(Module):
     """
 
     def __init__(
-        self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None,
-        enable_nested_tensor: bool = True, mask_check: bool = True,
-    ) -> None:  # fmt: skip
+        self,
+        encoder_layer: TransformerEncoderLayer,
+        num_layers: int,
+        norm: Module | None = None,
+        enable_nested_tensor: bool = True,
+        mask_check: bool = True,
+    ) -> None:
         super().__init__()
         check_positive_int("TransformerEncoder", num_layers=num_layers)
         self.layers = _clones(encoder_layer, num_layers)
         self.num_layers, self.norm = num_layers, norm
 
     def forward(
-        self, src: Tensor, mask: Any = None, src_key_padding_mask: Any = None,
+        self,
+        src: Tensor,
+        mask: Any = None,
+        src_key_padding_mask: Any = None,
         is_causal: bool | None = None,
-    ) -> Tensor:  # fmt: skip
+    ) -> Tensor:
         x = src
         for layer in self.layers:
             x = layer(x, mask, src_key_padding_mask, bool(is_causal))
@@ -248,16 +298,28 @@ class TransformerDecoder(Module):
         self.num_layers, self.norm = num_layers, norm
 
     def forward(
-        self, tgt: Tensor, memory: Tensor, tgt_mask: Any = None, memory_mask: Any = None,
-        tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
-        tgt_is_causal: bool | None = None, memory_is_causal: bool = False,
-    ) -> Tensor:  # fmt: skip
+        self,
+        tgt: Tensor,
+        memory: Tensor,
+        tgt_mask: Any = None,
+        memory_mask: Any = None,
+        tgt_key_padding_mask: Any = None,
+        memory_key_padding_mask: Any = None,
+        tgt_is_causal: bool | None = None,
+        memory_is_causal: bool = False,
+    ) -> Tensor:
         x = tgt
         for layer in self.layers:
             x = layer(
-                x, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
-                bool(tgt_is_causal), memory_is_causal,
-            )  # fmt: skip
+                x,
+                memory,
+                tgt_mask,
+                memory_mask,
+                tgt_key_padding_mask,
+                memory_key_padding_mask,
+                bool(tgt_is_causal),
+                memory_is_causal,
+            )
         return x if self.norm is None else self.norm(x)
 
 
@@ -275,21 +337,38 @@ class Transformer(Module):
     """
 
     def __init__(
-        self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
-        num_decoder_layers: int = 6, dim_feedforward: int = 2048, dropout: float = 0.1,
+        self,
+        d_model: int = 512,
+        nhead: int = 8,
+        num_encoder_layers: int = 6,
+        num_decoder_layers: int = 6,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.1,
         activation: str | Callable[[Tensor], Tensor] = "relu",
-        custom_encoder: Module | None = None, custom_decoder: Module | None = None,
-        layer_norm_eps: float = 1e-5, batch_first: bool = False, norm_first: bool = False,
-        bias: bool = True, device: Any = None, dtype: Any = None, *,
+        custom_encoder: Module | None = None,
+        custom_decoder: Module | None = None,
+        layer_norm_eps: float = 1e-5,
+        batch_first: bool = False,
+        norm_first: bool = False,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
         rng: np.random.Generator | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         kw: dict[str, Any] = {"dtype": factory_dtype("Transformer", device, dtype)}
         layer_kw: dict[str, Any] = {
-            "dim_feedforward": dim_feedforward, "dropout": dropout, "activation": activation,
-            "layer_norm_eps": layer_norm_eps, "batch_first": batch_first,
-            "norm_first": norm_first, "bias": bias, "rng": rng, **kw,
-        }  # fmt: skip
+            "dim_feedforward": dim_feedforward,
+            "dropout": dropout,
+            "activation": activation,
+            "layer_norm_eps": layer_norm_eps,
+            "batch_first": batch_first,
+            "norm_first": norm_first,
+            "bias": bias,
+            "rng": rng,
+            **kw,
+        }
         self.encoder = custom_encoder or TransformerEncoder(
             TransformerEncoderLayer(d_model, nhead, **layer_kw),
             num_encoder_layers,
@@ -306,12 +385,19 @@ class Transformer(Module):
                 init.xavier_uniform_(p, rng=rng)
 
     def forward(
-        self, src: Tensor, tgt: Tensor, src_mask: Any = None, tgt_mask: Any = None,
-        memory_mask: Any = None, src_key_padding_mask: Any = None,
-        tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None,
-        src_is_causal: bool | None = None, tgt_is_causal: bool | None = None,
+        self,
+        src: Tensor,
+        tgt: Tensor,
+        src_mask: Any = None,
+        tgt_mask: Any = None,
+        memory_mask: Any = None,
+        src_key_padding_mask: Any = None,
+        tgt_key_padding_mask: Any = None,
+        memory_key_padding_mask: Any = None,
+        src_is_causal: bool | None = None,
+        tgt_is_causal: bool | None = None,
         memory_is_causal: bool = False,
-    ) -> Tensor:  # fmt: skip
+    ) -> Tensor:
         batch_dim = 0 if self.batch_first else 1
         if src.ndim == 3 and (src.ndim != tgt.ndim or src.shape[batch_dim] != tgt.shape[batch_dim]):
             raise ShapeError(
@@ -325,8 +411,14 @@ class Transformer(Module):
             )
         memory = self.encoder(src, src_mask, src_key_padding_mask, src_is_causal)
         return self.decoder(
-            tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
-            tgt_is_causal, memory_is_causal,
-        )  # fmt: skip
+            tgt,
+            memory,
+            tgt_mask,
+            memory_mask,
+            tgt_key_padding_mask,
+            memory_key_padding_mask,
+            tgt_is_causal,
+            memory_is_causal,
+        )
 
     generate_square_subsequent_mask = staticmethod(generate_square_subsequent_mask)

@@ -51,9 +51,13 @@ class Upsample(Module):
     def forward(self, x: Tensor) -> Tensor:
         try:
             return interpolate(
-                x, self.size, self.scale_factor, self.mode, self.align_corners,
+                x,
+                self.size,
+                self.scale_factor,
+                self.mode,
+                self.align_corners,
                 self.recompute_scale_factor,
-            )  # fmt: skip
+            )
         except (ShapeError, ValueError) as e:  # say which layer was given the input
             raise type(e)(f"{self!r}: {e}") from None
 

@@ -213,9 +213,12 @@ def export(
     used = {name for node in b.nodes for name in node.input}
     b.initializers = [i for i in b.initializers if i.name in used]  # e.g. LSTM's reordered
     graph = helper.make_graph(
-        b.nodes, type(model).__name__, _value_infos(names, arrays, dyn, others),
-        outputs, b.initializers,
-    )  # fmt: skip
+        b.nodes,
+        type(model).__name__,
+        _value_infos(names, arrays, dyn, others),
+        outputs,
+        b.initializers,
+    )
     proto = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", opset_version)], producer_name="lamina"
     )

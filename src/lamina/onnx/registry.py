@@ -40,7 +40,7 @@ from lamina.ops.elementwise import (
     Sub,
     Tanh,
     Where,
-)  # fmt: skip
+)
 from lamina.ops.index import GetItem
 from lamina.ops.layout import Copy
 from lamina.ops.linalg import MatMul
@@ -69,10 +69,26 @@ def converts(*classes: type[Function]) -> Callable[[Converter], Converter]:
     return register
 
 
-_SAME = {Add: "Add", Sub: "Sub", Mul: "Mul", Div: "Div", Neg: "Neg", Exp: "Exp", Log: "Log",
-         Sqrt: "Sqrt", Abs: "Abs", Tanh: "Tanh", Sigmoid: "Sigmoid", Relu: "Relu",
-         Maximum: "Max", Pow: "Pow", MatMul: "MatMul", Copy: "Identity", Sin: "Sin",
-         Cos: "Cos"}  # fmt: skip
+_SAME = {
+    Add: "Add",
+    Sub: "Sub",
+    Mul: "Mul",
+    Div: "Div",
+    Neg: "Neg",
+    Exp: "Exp",
+    Log: "Log",
+    Sqrt: "Sqrt",
+    Abs: "Abs",
+    Tanh: "Tanh",
+    Sigmoid: "Sigmoid",
+    Relu: "Relu",
+    Maximum: "Max",
+    Pow: "Pow",
+    MatMul: "MatMul",
+    Copy: "Identity",
+    Sin: "Sin",
+    Cos: "Cos",
+}
 
 
 def _same(op: str) -> Converter:
@@ -142,8 +158,17 @@ def _pads(geom: Any) -> list[int]:
 @converts(Conv)
 def _conv(n: Node) -> list[str]:
     g = n.kw["geom"]
-    return [n.b.op("Conv", *n.names, kernel_shape=list(g.kernel), strides=list(g.stride),
-                   dilations=list(g.dilation), pads=_pads(g), group=int(g.groups))]  # fmt: skip
+    return [
+        n.b.op(
+            "Conv",
+            *n.names,
+            kernel_shape=list(g.kernel),
+            strides=list(g.stride),
+            dilations=list(g.dilation),
+            pads=_pads(g),
+            group=int(g.groups),
+        )
+    ]
 
 
 @converts(ConvInputGrad)
@@ -155,16 +180,33 @@ def _conv_transpose(n: Node) -> list[str]:
     for i in range(2):
         span = g.stride[i] * (g.out_hw[i] - 1) + (g.kernel[i] - 1) * g.dilation[i] + 1
         extra.append(int(g.in_hw[i] - (span - sum(g.pads[i]))))
-    return [n.b.op("ConvTranspose", *n.names, kernel_shape=list(g.kernel),
-                   strides=list(g.stride), dilations=list(g.dilation), pads=_pads(g),
-                   group=int(g.groups), output_padding=extra)]  # fmt: skip
+    return [
+        n.b.op(
+            "ConvTranspose",
+            *n.names,
+            kernel_shape=list(g.kernel),
+            strides=list(g.stride),
+            dilations=list(g.dilation),
+            pads=_pads(g),
+            group=int(g.groups),
+            output_padding=extra,
+        )
+    ]
 
 
 @converts(MaxPool)
 def _max_pool(n: Node) -> list[str]:
     g = n.kw["geom"]
-    return [n.b.op("MaxPool", n.names[0], kernel_shape=list(g.kernel), strides=list(g.stride),
-                   dilations=list(g.dilation), pads=_pads(g))]  # fmt: skip
+    return [
+        n.b.op(
+            "MaxPool",
+            n.names[0],
+            kernel_shape=list(g.kernel),
+            strides=list(g.stride),
+            dilations=list(g.dilation),
+            pads=_pads(g),
+        )
+    ]
 
 
 @converts(WindowSum)
@@ -172,8 +214,14 @@ def _window_sum(n: Node) -> list[str]:
     g = n.kw["geom"]
     if tuple(g.dilation) != (1, 1):
         raise n.fail(f"dilated window sums have no ONNX operator (dilation {g.dilation})")
-    avg = n.b.op("AveragePool", n.names[0], kernel_shape=list(g.kernel),
-                 strides=list(g.stride), pads=_pads(g), count_include_pad=1)  # fmt: skip
+    avg = n.b.op(
+        "AveragePool",
+        n.names[0],
+        kernel_shape=list(g.kernel),
+        strides=list(g.stride),
+        pads=_pads(g),
+        count_include_pad=1,
+    )
     return [n.b.op("Mul", avg, n.scalar(g.kernel[0] * g.kernel[1]))]
 
 

@@ -66,9 +66,33 @@ from lamina.ops.sorting import *  # noqa: F403
 from lamina.ops.trig import *  # noqa: F403
 
 _MODULES = (
-    activation, affine, clipped, compare, contract, conv, creation, elementwise, index, inplace,
+    activation,
+    affine,
+    clipped,
+    compare,
+    contract,
+    conv,
+    creation,
+    elementwise,
+    index,
+    inplace,
     layout,
-    linalg, loss, loss_pointwise, lookup, mask, normalization, pool, random, reduce, regularize,
-    resample, rnn, shape, sorting, trig, attention, gaussian,
-)  # fmt: skip
+    linalg,
+    loss,
+    loss_pointwise,
+    lookup,
+    mask,
+    normalization,
+    pool,
+    random,
+    reduce,
+    regularize,
+    resample,
+    rnn,
+    shape,
+    sorting,
+    trig,
+    attention,
+    gaussian,
+)
 __all__ = sorted({name for module in _MODULES for name in module.__all__} | {"inplace"})

@@ -16,20 +16,29 @@ _LAYOUTS = {1: (("N", "C", "L"), ("C", "L")), 2: (("N", "C", "H", "W"), ("C", "H
 
 
 def pool_geometry(
-    owner: Any, shape: tuple[int, ...], kernel_size: Any, stride: Any, padding: Any,
-    dilation: Any, ceil_mode: bool, dims: int,
-) -> Geometry:  # fmt: skip
+    owner: Any,
+    shape: tuple[int, ...],
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+    dims: int,
+) -> Geometry:
     """The windows of a pooling over the last ``dims`` (1 or 2) dims of ``shape``."""
     k = ntuple(owner, "kernel_size", kernel_size, dims)
     s = k if stride is None or stride == () else ntuple(owner, "stride", stride, dims)
     p = ntuple(owner, "padding", padding, dims, minimum=0)
     d = ntuple(owner, "dilation", dilation, dims)
     sizes = shape[-dims:]
-    outs, extras = zip(*(
-        pool_output_size(owner, sizes[a], k[a], s[a], p[a], d[a], ceil_mode, "HW"[a] if dims
-                         == 2 else "L")
-        for a in range(dims)
-    ))  # fmt: skip
+    outs, extras = zip(
+        *(
+            pool_output_size(
+                owner, sizes[a], k[a], s[a], p[a], d[a], ceil_mode, "HW"[a] if dims == 2 else "L"
+            )
+            for a in range(dims)
+        )
+    )
     if dims == 1:
         k, s, p, d, sizes, outs, extras = ((1, v[0]) for v in (k, s, p, d, sizes, outs, extras))
         p, extras = (0, p[1]), (0, extras[1])

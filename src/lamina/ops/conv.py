@@ -208,9 +208,15 @@ def conv2d(
 
 
 def _conv2d(
-    owner: Any, input: TensorLike, weight: TensorLike, bias: TensorLike | None, stride: Any,
-    padding: Any, dilation: Any, groups: int,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+) -> Tensor:
     """``conv2d`` with errors naming ``owner`` (a function name or the calling layer)."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
@@ -239,9 +245,15 @@ def conv1d(
 
 
 def _conv1d(
-    owner: Any, input: TensorLike, weight: TensorLike, bias: TensorLike | None, stride: Any,
-    padding: Any, dilation: Any, groups: int,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+) -> Tensor:
     """``conv1d`` with errors naming ``owner`` (a function name or the calling layer)."""
     x, w = as_tensor(input), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
@@ -252,8 +264,9 @@ def _conv1d(
     pad = padding if isinstance(padding, str) else ntuple(owner, "padding", padding, 1, 0)[0]
     ((pa, pb),) = conv_padding(owner, pad, (w.shape[2],), (d,), (s,))
     out = conv_output_size(owner, x.shape[2], w.shape[2], s, (pa, pb), d, "L")
-    geom = Geometry((1, x.shape[2]), (1, out), (1, w.shape[2]), (1, s), (1, d), ((0, 0), (pa, pb)),
-                    groups)  # fmt: skip
+    geom = Geometry(
+        (1, x.shape[2]), (1, out), (1, w.shape[2]), (1, s), (1, d), ((0, 0), (pa, pb)), groups
+    )
     x4, w4 = unsqueeze(x, 2), unsqueeze(w, 2)
     y = Conv.apply(x4, w4, *([] if b is None else [b]), geom=geom)
     return reshape(y, (x.shape[0], w.shape[0], out))
@@ -283,14 +296,23 @@ def conv_transpose2d(
     output_padding : int or (int, int)
         Extra rows/columns at the end; each must be smaller than the stride or the dilation.
     """
-    return _conv_transpose2d("conv_transpose2d", input, weight, bias, stride, padding,
-                             output_padding, groups, dilation)  # fmt: skip
+    return _conv_transpose2d(
+        "conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
 
 
 def _conv_transpose2d(
-    owner: Any, input: TensorLike, weight: TensorLike, bias: TensorLike | None, stride: Any,
-    padding: Any, output_padding: Any, groups: int, dilation: Any, output_size: Any = None,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: int,
+    dilation: Any,
+    output_size: Any = None,
+) -> Tensor:
     """``conv_transpose2d`` with errors naming ``owner``.
 
     ``output_size`` (the layer's forward argument, PyTorch's way to pick among the sizes a
@@ -300,8 +322,18 @@ def _conv_transpose2d(
     b = None if bias is None else as_tensor(bias)
     _check_operands(owner, x, w, b, 2, groups, transposed=True)
     if x.ndim == 3:
-        return _conv_transpose2d(owner, unsqueeze(x, 0), w, b, stride, padding, output_padding,
-                                 groups, dilation, output_size)[0]  # fmt: skip
+        return _conv_transpose2d(
+            owner,
+            unsqueeze(x, 0),
+            w,
+            b,
+            stride,
+            padding,
+            output_padding,
+            groups,
+            dilation,
+            output_size,
+        )[0]
     if output_size is not None:
         least = _transpose_geometry(owner, x, w, stride, padding, 0, groups, dilation).in_hw
         want = tuple(output_size)[-2:]
@@ -322,9 +354,15 @@ def check_output_padding(owner: Any, output_padding: tuple, stride: tuple, dilat
 
 
 def _transpose_geometry(
-    owner: Any, x: Tensor, w: Tensor, stride: Any, padding: Any, output_padding: Any,
-    groups: int, dilation: Any,
-) -> Geometry:  # fmt: skip
+    owner: Any,
+    x: Tensor,
+    w: Tensor,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: int,
+    dilation: Any,
+) -> Geometry:
     """The geometry of the convolution whose input gradient this transposed convolution is."""
     if isinstance(padding, str):
         raise ValueError(f"{owner_name(owner)}: padding must be an int or 2 ints, got {padding!r}")
@@ -357,12 +395,20 @@ def conv_transpose1d(
     """1-d transposed convolution over (N, C_in, L), weight (C_in, C_out / groups, k)."""
     x, w = as_tensor(input), as_tensor(weight)
     if x.ndim != 3 or w.ndim != 3:
-        raise ShapeError(f"conv_transpose1d: expected input (N, C, L) and 3-d weight, got "
-                         f"{x.shape} and {w.shape}")  # fmt: skip
+        raise ShapeError(
+            f"conv_transpose1d: expected input (N, C, L) and 3-d weight, got "
+            f"{x.shape} and {w.shape}"
+        )
     y = conv_transpose2d(
-        unsqueeze(x, 2), unsqueeze(w, 2), bias, (1, _int(stride)), (0, _int(padding)),
-        (0, _int(output_padding)), groups, (1, _int(dilation)),
-    )  # fmt: skip
+        unsqueeze(x, 2),
+        unsqueeze(w, 2),
+        bias,
+        (1, _int(stride)),
+        (0, _int(padding)),
+        (0, _int(output_padding)),
+        groups,
+        (1, _int(dilation)),
+    )
     return reshape(y, (y.shape[0], y.shape[1], y.shape[3]))
 
 

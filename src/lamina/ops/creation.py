@@ -19,10 +19,26 @@ from lamina.autodiff.tensor import Tensor, tensor
 from lamina.ops._shapes import shape_arg
 
 __all__ = [
-    "arange", "as_tensor", "empty", "eye", "from_numpy", "full", "linspace", "logspace",
-    "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "ones", "ones_like", "rand",
-    "randn", "zeros", "zeros_like",
-]  # fmt: skip
+    "arange",
+    "as_tensor",
+    "empty",
+    "eye",
+    "from_numpy",
+    "full",
+    "linspace",
+    "logspace",
+    "new_empty",
+    "new_full",
+    "new_ones",
+    "new_tensor",
+    "new_zeros",
+    "ones",
+    "ones_like",
+    "rand",
+    "randn",
+    "zeros",
+    "zeros_like",
+]
 
 
 def _make(data: np.ndarray, requires_grad: bool) -> Tensor:

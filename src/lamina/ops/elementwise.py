@@ -12,9 +12,29 @@ from lamina.ops._shapes import broadcast_shape
 
 # relu is exported from ops.activation, whose form takes PyTorch's inplace argument
 __all__ = [
-    "abs", "add", "cast", "clamp", "clip", "div", "exp", "log", "log1p", "log1pexp", "maximum",
-    "minimum", "mul", "neg", "pow", "sigmoid", "sign", "sqrt", "square", "sub", "tanh", "where",
-]  # fmt: skip
+    "abs",
+    "add",
+    "cast",
+    "clamp",
+    "clip",
+    "div",
+    "exp",
+    "log",
+    "log1p",
+    "log1pexp",
+    "maximum",
+    "minimum",
+    "mul",
+    "neg",
+    "pow",
+    "sigmoid",
+    "sign",
+    "sqrt",
+    "square",
+    "sub",
+    "tanh",
+    "where",
+]
 
 
 def _const(array: np.ndarray) -> Tensor:

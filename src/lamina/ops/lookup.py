@@ -62,9 +62,14 @@ def _renorm_(weight: Tensor, ids: np.ndarray, max_norm: float, norm_type: float)
 
 
 def _embedding(
-    owner: Any, input: TensorLike, weight: Tensor, padding_idx: int | None = None,
-    max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+) -> Tensor:
     """``embedding`` with errors naming ``owner`` (a function name or the calling layer)."""
     name = owner_name(owner)
     idx = as_tensor(input).data
@@ -94,10 +99,14 @@ def _embedding(
 
 
 def embedding(
-    input: TensorLike, weight: Tensor, padding_idx: int | None = None,
-    max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+    input: TensorLike,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
     sparse: bool = False,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """y[..., :] = weight[input[...], :], as ``torch.nn.functional.embedding``.
 
     Parameters
@@ -121,5 +130,6 @@ def embedding(
     -------
     Tensor (..., embedding_dim)
     """
-    return _embedding("embedding", input, weight, padding_idx, max_norm, norm_type,
-                      scale_grad_by_freq)  # fmt: skip
+    return _embedding(
+        "embedding", input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq
+    )

@@ -20,9 +20,15 @@ from lamina.ops.index import index_add
 from lamina.ops.reduce import sum
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "l1_loss",
-    "mse_loss", "nll_loss", "pairwise_distance", "triplet_margin_loss",
-]  # fmt: skip
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+    "pairwise_distance",
+    "triplet_margin_loss",
+]
 
 
 def mse_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
@@ -115,9 +121,13 @@ def nll_loss(
 
 
 def _nll(
-    owner: str, x: Tensor, target: Tensor, weight: TensorLike | None, ignore_index: int,
+    owner: str,
+    x: Tensor,
+    target: Tensor,
+    weight: TensorLike | None,
+    ignore_index: int,
     reduction: str,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """nll_loss without the finiteness check (log_softmax of finite logits can be -inf)."""
     t = _class_target(owner, x, target, ignore_index)
     keep = t != ignore_index

@@ -97,9 +97,14 @@ def _max_pool(owner, x, kernel_size, stride, padding, dilation, ceil_mode, dims,
 
 
 def max_pool2d(
-    input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False,
-) -> Any:  # fmt: skip
+    input: TensorLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     """y[n, c, p, q] = max_{i,j} x_pad[n, c, p*s + i*d, q*s + j*d], padding with -inf.
 
     Parameters
@@ -112,14 +117,21 @@ def max_pool2d(
     return_indices : bool
         Also return where each maximum is, as flat indices into each (H, W) plane.
     """
-    return _max_pool("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, 2,
-                     return_indices)  # fmt: skip
+    return _max_pool(
+        "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, 2, return_indices
+    )
 
 
 def max_pool1d(
-    input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False,
-) -> Any:  # fmt: skip
+    input: TensorLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     """y[n, c, p] = max_i x_pad[n, c, p*s + i*d] over (N, C, L) or (C, L)."""
-    return _max_pool("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, 1,
-                     return_indices)  # fmt: skip
+    return _max_pool(
+        "max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, 1, return_indices
+    )

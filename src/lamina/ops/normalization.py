@@ -84,15 +84,24 @@ def batch_norm(
     running_mean, running_var : Tensor (C,) or None
     weight, bias : Tensor (C,), optional
     """
-    return _batch_norm("batch_norm", input, running_mean, running_var, weight, bias, training,
-                       momentum, eps)  # fmt: skip
+    return _batch_norm(
+        "batch_norm", input, running_mean, running_var, weight, bias, training, momentum, eps
+    )
 
 
 def _batch_norm(
-    owner: Any, input: TensorLike, running_mean: Tensor | None, running_var: Tensor | None,
-    weight: TensorLike | None, bias: TensorLike | None, training: bool, momentum: float,
-    eps: float, channels: int | None = None, layouts: Layouts = ANY_CHANNELS,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: TensorLike | None,
+    bias: TensorLike | None,
+    training: bool,
+    momentum: float,
+    eps: float,
+    channels: int | None = None,
+    layouts: Layouts = ANY_CHANNELS,
+) -> Tensor:
     """``batch_norm`` with errors naming ``owner``; a layer also gives the input ``layouts``
     (see ``check_layout``) and ``channels`` it takes."""
     name = owner_name(owner)
@@ -102,8 +111,12 @@ def _batch_norm(
     w = None if weight is None else as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
     check_same_dtype(owner, x, weight=w, bias=b, running_mean=running_mean)
-    for what, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", w), ("bias", b)):  # fmt: skip
+    for what, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", w),
+        ("bias", b),
+    ):
         if t is not None and t.shape != (c,):
             raise ShapeError(f"{name}: {what} must have shape ({c},), got {t.shape}")
     shape = _channel_shape(x)
@@ -152,9 +165,13 @@ def layer_norm(
 
 
 def _layer_norm(
-    owner: Any, input: TensorLike, normalized_shape: int | Sequence[int],
-    weight: TensorLike | None, bias: TensorLike | None, eps: float,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    normalized_shape: int | Sequence[int],
+    weight: TensorLike | None,
+    bias: TensorLike | None,
+    eps: float,
+) -> Tensor:
     """``layer_norm`` with errors naming ``owner``."""
     x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
@@ -215,9 +232,14 @@ def group_norm(
 
 
 def _group_norm(
-    owner: Any, input: TensorLike, num_groups: int, weight: TensorLike | None,
-    bias: TensorLike | None, eps: float, channels: int | None = None,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    num_groups: int,
+    weight: TensorLike | None,
+    bias: TensorLike | None,
+    eps: float,
+    channels: int | None = None,
+) -> Tensor:
     """``group_norm`` with errors naming ``owner``; a layer also gives its ``channels``."""
     x = as_tensor(input)
     check_layout(owner, x.shape, ANY_CHANNELS, channels)
@@ -250,21 +272,47 @@ def instance_norm(
     running = (1 - momentum) * running + momentum * mean_n(stat_nc), with the unbiased var.
     Otherwise the running statistics normalize (PyTorch's eval mode with tracked stats).
     """
-    return _instance_norm("instance_norm", input, running_mean, running_var, weight, bias,
-                          use_input_stats, momentum, eps)  # fmt: skip
+    return _instance_norm(
+        "instance_norm",
+        input,
+        running_mean,
+        running_var,
+        weight,
+        bias,
+        use_input_stats,
+        momentum,
+        eps,
+    )
 
 
 def _instance_norm(
-    owner: Any, input: TensorLike, running_mean: Tensor | None, running_var: Tensor | None,
-    weight: TensorLike | None, bias: TensorLike | None, use_input_stats: bool, momentum: float,
-    eps: float, channels: int | None = None, layouts: Layouts | None = None,
-) -> Tensor:  # fmt: skip
+    owner: Any,
+    input: TensorLike,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: TensorLike | None,
+    bias: TensorLike | None,
+    use_input_stats: bool,
+    momentum: float,
+    eps: float,
+    channels: int | None = None,
+    layouts: Layouts | None = None,
+) -> Tensor:
     """``instance_norm`` with errors naming ``owner``. A layer also gives the ``layouts`` and
     ``channels`` it takes; a layout without "N" is an unbatched input, normalized as N = 1."""
     name, x = owner_name(owner), as_tensor(input)
     if layouts is not None and "N" not in check_layout(owner, x.shape, layouts, channels):
-        y = _instance_norm(owner, unsqueeze(x, 0), running_mean, running_var, weight, bias,
-                           use_input_stats, momentum, eps)  # fmt: skip
+        y = _instance_norm(
+            owner,
+            unsqueeze(x, 0),
+            running_mean,
+            running_var,
+            weight,
+            bias,
+            use_input_stats,
+            momentum,
+            eps,
+        )
         return squeeze(y, 0)
     if x.ndim < 3:
         raise ShapeError(f"{name}: expected input (N, C, *) with spatial dims, got {x.shape}")

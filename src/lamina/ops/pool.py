@@ -24,10 +24,18 @@ from lamina.ops.maxpool import max_pool1d, max_pool2d
 from lamina.ops.reduce import mean
 
 __all__ = [
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d",
-    "global_avg_pool2d", "l2_pool1d", "l2_pool2d", "lp_pool1d", "lp_pool2d", "max_pool1d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "global_avg_pool2d",
+    "l2_pool1d",
+    "l2_pool2d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "max_pool1d",
     "max_pool2d",
-]  # fmt: skip
+]
 
 
 class WindowSum(Function):
@@ -54,8 +62,10 @@ class WindowScatter(Function):
     def forward(ctx, g, geom):
         ctx.geom = geom
         kh, kw = geom.kernel
-        cols = np.broadcast_to(g.transpose(1, 0, 2, 3)[:, None, None], (g.shape[1], kh, kw, *(
-            g.shape[0], *g.shape[2:])))  # fmt: skip
+        cols = np.broadcast_to(
+            g.transpose(1, 0, 2, 3)[:, None, None],
+            (g.shape[1], kh, kw, *(g.shape[0], *g.shape[2:])),
+        )
         return col2im(cols, geom, g.shape[0])
 
     def backward(ctx, h):
@@ -76,8 +86,9 @@ def _divisor(geom: Geometry, count_include_pad: bool, dtype: np.dtype) -> np.nda
         ones[..., : h + 2 * pt, : w + 2 * pl] = 1
     else:
         ones[..., pt : pt + h, pl : pl + w] = 1
-    flat = Geometry(geom.padded_hw, geom.out_hw, geom.kernel, geom.stride, geom.dilation,
-                    ((0, 0), (0, 0)))  # fmt: skip
+    flat = Geometry(
+        geom.padded_hw, geom.out_hw, geom.kernel, geom.stride, geom.dilation, ((0, 0), (0, 0))
+    )
     return WindowSum().forward(ones, flat)
 
 
@@ -93,8 +104,9 @@ def check_norm_type(owner: Any, norm_type: Any) -> None:
         raise ValueError(f"{owner_name(owner)}: norm_type must be a number > 0, got {norm_type!r}")
 
 
-def _avg_pool(owner, x, kernel_size, stride, padding, ceil_mode, count_include_pad,
-              divisor_override, dims) -> Tensor:  # fmt: skip
+def _avg_pool(
+    owner, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dims
+) -> Tensor:
     """Average pooling over ``dims`` (1 or 2) spatial dims, errors naming ``owner``."""
     x = as_tensor(x)
     check_divisor(owner, divisor_override)
@@ -110,25 +122,44 @@ def _avg_pool(owner, x, kernel_size, stride, padding, ceil_mode, count_include_p
 
 
 def avg_pool2d(
-    input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None,
-) -> Tensor:  # fmt: skip
+    input: TensorLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
     """y[n, c, p, q] = sum of window (p, q) of x_pad / its size.
 
     The size counts the zero padding when ``count_include_pad`` (PyTorch's default) and only
     real elements otherwise; ``divisor_override`` replaces it.
     """
-    return _avg_pool("avg_pool2d", input, kernel_size, stride, padding, ceil_mode,
-                     count_include_pad, divisor_override, 2)  # fmt: skip
+    return _avg_pool(
+        "avg_pool2d",
+        input,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+        2,
+    )
 
 
 def avg_pool1d(
-    input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
-    ceil_mode: bool = False, count_include_pad: bool = True,
-) -> Tensor:  # fmt: skip
+    input: TensorLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
     """y[n, c, p] = mean of x_pad[n, c, p*s : p*s + k] over (N, C, L) or (C, L)."""
-    return _avg_pool("avg_pool1d", input, kernel_size, stride, padding, ceil_mode,
-                     count_include_pad, None, 1)  # fmt: skip
+    return _avg_pool(
+        "avg_pool1d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1
+    )
 
 
 def _lp_pool(owner, x, norm_type, kernel_size, stride, ceil_mode, dims) -> Tensor:
@@ -143,9 +174,12 @@ def _lp_pool(owner, x, norm_type, kernel_size, stride, ceil_mode, dims) -> Tenso
 
 
 def lp_pool2d(
-    input: TensorLike, norm_type: float, kernel_size: Any, stride: Any = None,
+    input: TensorLike,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
     ceil_mode: bool = False,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Power-average pooling, y = (sum over the window of x**p) ** (1/p), as PyTorch.
 
     p = 1 is sum pooling, p -> inf tends to max pooling.
@@ -154,9 +188,12 @@ def lp_pool2d(
 
 
 def lp_pool1d(
-    input: TensorLike, norm_type: float, kernel_size: Any, stride: Any = None,
+    input: TensorLike,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
     ceil_mode: bool = False,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """1-d power-average pooling, y = (sum_i x_i**p) ** (1/p) over each window."""
     return _lp_pool("lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode, 1)
 
@@ -171,9 +208,12 @@ def _l2_pool(owner, x, kernel_size, stride, padding, ceil_mode, dims) -> Tensor:
 
 
 def l2_pool2d(
-    input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    input: TensorLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
     ceil_mode: bool = False,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """The course's L2 pooling: y = (1/k) * sqrt(sum_j a_j**2) over each window of k elements.
 
     Differs from ``lp_pool2d(x, 2, ...)`` (which is sqrt(sum_j a_j**2)) by the factor 1/k.
@@ -182,9 +222,12 @@ def l2_pool2d(
 
 
 def l2_pool1d(
-    input: TensorLike, kernel_size: Any, stride: Any = None, padding: Any = 0,
+    input: TensorLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
     ceil_mode: bool = False,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """The course's 1-d L2 pooling: y = (1/k) * sqrt(sum_j a_j**2) over windows of k."""
     return _l2_pool("l2_pool1d", input, kernel_size, stride, padding, ceil_mode, 1)
 

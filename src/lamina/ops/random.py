@@ -21,9 +21,15 @@ from lamina.autodiff.random import default_generator
 from lamina.autodiff.tensor import Tensor
 
 __all__ = [
-    "bernoulli", "multinomial", "normal", "rand_like", "randint", "randint_like", "randn_like",
+    "bernoulli",
+    "multinomial",
+    "normal",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn_like",
     "randperm",
-]  # fmt: skip
+]
 
 
 def _generator(owner: str, generator: Any) -> np.random.Generator:
@@ -73,9 +79,13 @@ def _array(x: Any) -> np.ndarray:
 
 
 def randn_like(
-    input: Tensor, *, generator: np.random.Generator | None = None, dtype: Any = None,
-    device: Any = None, requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
+    input: Tensor,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Standard normal samples, N(0, 1), with the shape (and dtype, unless given) of ``input``."""
     dt = _float_dtype("randn_like", dtype, _array(input).dtype)
     data = _generator("randn_like", generator).standard_normal(np.shape(_array(input)))
@@ -83,9 +93,13 @@ def randn_like(
 
 
 def rand_like(
-    input: Tensor, *, generator: np.random.Generator | None = None, dtype: Any = None,
-    device: Any = None, requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
+    input: Tensor,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Uniform samples in [0, 1) with the shape (and dtype, unless given) of ``input``."""
     dt = _float_dtype("rand_like", dtype, _array(input).dtype)
     data = _generator("rand_like", generator).random(np.shape(_array(input)))
@@ -102,9 +116,13 @@ def _integers(owner: str, low: Any, high: Any, shape: tuple[int, ...], generator
 
 
 def randint(
-    *args: Any, size: Sequence[int] | None = None, generator: np.random.Generator | None = None,
-    dtype: Any = None, device: Any = None, requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
+    *args: Any,
+    size: Sequence[int] | None = None,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Integers drawn uniformly from [low, high): ``randint(high, size)`` or ``randint(low, high,
     size)``, int64 unless ``dtype`` says otherwise (as in PyTorch).
 
@@ -127,9 +145,13 @@ def randint(
 
 
 def randint_like(
-    input: Tensor, *args: Any, generator: np.random.Generator | None = None, dtype: Any = None,
-    device: Any = None, requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
+    input: Tensor,
+    *args: Any,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Integers from [low, high) (``randint_like(x, high)`` or ``randint_like(x, low, high)``)
     with the shape of ``input`` and its dtype unless ``dtype`` is given, as in PyTorch."""
     if len(args) not in (1, 2):
@@ -141,9 +163,13 @@ def randint_like(
 
 
 def randperm(
-    n: int, *, generator: np.random.Generator | None = None, dtype: Any = np.int64,
-    device: Any = None, requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
+    n: int,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = np.int64,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A random permutation of 0, 1, ..., n - 1 (int64 by default).
 
     Examples
@@ -171,9 +197,12 @@ def _check_probabilities(owner: str, p: np.ndarray, last_axis_sums: bool) -> Non
 
 
 def multinomial(
-    input: Tensor, num_samples: int, replacement: bool = False, *,
+    input: Tensor,
+    num_samples: int,
+    replacement: bool = False,
+    *,
     generator: np.random.Generator | None = None,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Indices drawn from the categorical distributions given by the rows of ``input``.
 
     P(index = j) = input[..., j] / sum_k input[..., k]; the weights need not sum to 1.
@@ -214,10 +243,15 @@ def multinomial(
 
 
 def normal(
-    mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *,
-    generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None,
+    mean: Any,
+    std: Any = 1.0,
+    size: Sequence[int] | None = None,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
     requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Samples of N(mean, std**2), drawn as mean + std * z with z ~ N(0, 1).
 
     As in PyTorch: tensor ``mean`` and/or ``std`` give one sample per (broadcast) element, in
@@ -250,7 +284,7 @@ def normal(
 
 def bernoulli(
     input: Tensor, p: float | None = None, *, generator: np.random.Generator | None = None
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Draws of 0 or 1 with P(1) = input (elementwise), or P(1) = p for every element if given.
 
     The result has the shape and dtype of ``input``.

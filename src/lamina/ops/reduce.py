@@ -19,8 +19,18 @@ from lamina.ops.elementwise import log, sqrt
 from lamina.ops.shape import reshape
 
 __all__ = [
-    "MinMax", "argmax", "argmin", "cumsum", "logsumexp", "max", "mean", "min", "std", "sum", "var",
-]  # fmt: skip
+    "MinMax",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "logsumexp",
+    "max",
+    "mean",
+    "min",
+    "std",
+    "sum",
+    "var",
+]
 
 
 class MinMax(NamedTuple):

@@ -16,9 +16,22 @@ from lamina.ops._shapes import normalize_dim, resolve_reshape, shape_arg
 from lamina.ops.index import getitem
 
 __all__ = [
-    "broadcast_to", "cat", "chunk", "concatenate", "expand", "flatten", "pad", "permute",
-    "reshape", "split", "squeeze", "stack", "sum_to", "transpose", "unsqueeze",
-]  # fmt: skip
+    "broadcast_to",
+    "cat",
+    "chunk",
+    "concatenate",
+    "expand",
+    "flatten",
+    "pad",
+    "permute",
+    "reshape",
+    "split",
+    "squeeze",
+    "stack",
+    "sum_to",
+    "transpose",
+    "unsqueeze",
+]
 
 
 class Reshape(Function):

@@ -68,6 +68,12 @@ class Adadelta(Optimizer):
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         functional.adadelta_update(
-            param, grad, state, lr=group["lr"], rho=group["rho"], eps=group["eps"],
-            weight_decay=group["weight_decay"], maximize=group["maximize"],
-        )  # fmt: skip
+            param,
+            grad,
+            state,
+            lr=group["lr"],
+            rho=group["rho"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        )

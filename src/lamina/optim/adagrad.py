@@ -56,24 +56,36 @@ class Adagrad(Optimizer):
         maximize: bool = False,
     ) -> None:
         defaults = dict(
-            lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-            initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize,
-        )  # fmt: skip
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+            maximize=maximize,
+        )
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         check_nonnegative(
-            self._name, lr=group["lr"], lr_decay=group["lr_decay"],
+            self._name,
+            lr=group["lr"],
+            lr_decay=group["lr_decay"],
             weight_decay=group["weight_decay"],
-            initial_accumulator_value=group["initial_accumulator_value"], eps=group["eps"],
-        )  # fmt: skip
+            initial_accumulator_value=group["initial_accumulator_value"],
+            eps=group["eps"],
+        )
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         functional.adagrad_update(
-            param, grad, state, lr=group["lr"], lr_decay=group["lr_decay"],
+            param,
+            grad,
+            state,
+            lr=group["lr"],
+            lr_decay=group["lr_decay"],
             weight_decay=group["weight_decay"],
-            initial_accumulator_value=group["initial_accumulator_value"], eps=group["eps"],
+            initial_accumulator_value=group["initial_accumulator_value"],
+            eps=group["eps"],
             maximize=group["maximize"],
-        )  # fmt: skip
+        )

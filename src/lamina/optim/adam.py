@@ -72,9 +72,13 @@ class Adam(Optimizer):
     ) -> None:
         betas = tuple(betas) if isinstance(betas, list) else betas
         defaults = dict(
-            lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
             maximize=maximize,
-        )  # fmt: skip
+        )
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
@@ -84,10 +88,17 @@ class Adam(Optimizer):
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         functional.adam_update(
-            param, grad, state, lr=group["lr"], betas=group["betas"], eps=group["eps"],
-            weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
-            maximize=group["maximize"], decoupled_weight_decay=self._decoupled,
-        )  # fmt: skip
+            param,
+            grad,
+            state,
+            lr=group["lr"],
+            betas=group["betas"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            amsgrad=group["amsgrad"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=self._decoupled,
+        )
 
 
 class AdamW(Adam):
@@ -179,6 +190,12 @@ class Adamax(Optimizer):
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         functional.adamax_update(
-            param, grad, state, lr=group["lr"], betas=group["betas"], eps=group["eps"],
-            weight_decay=group["weight_decay"], maximize=group["maximize"],
-        )  # fmt: skip
+            param,
+            grad,
+            state,
+            lr=group["lr"],
+            betas=group["betas"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        )

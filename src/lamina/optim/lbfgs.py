@@ -23,9 +23,14 @@ Objective = Callable[[float, np.ndarray], tuple[float, np.ndarray]]
 
 
 def _cubic_interpolate(
-    x1: float, f1: float, g1: float, x2: float, f2: float, g2: float,
+    x1: float,
+    f1: float,
+    g1: float,
+    x2: float,
+    f2: float,
+    g2: float,
     bounds: tuple[float, float] | None = None,
-) -> float:  # fmt: skip
+) -> float:
     """Minimizer of the cubic through (x1, f1, g1) and (x2, f2, g2), clipped to ``bounds``.
 
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);  d2 = sqrt(d1**2 - g1 * g2)
@@ -46,9 +51,17 @@ def _cubic_interpolate(
 
 
 def _strong_wolfe(
-    obj: Objective, t: float, d: np.ndarray, f: float, g: np.ndarray, gtd: float,
-    c1: float = 1e-4, c2: float = 0.9, tolerance_change: float = 1e-9, max_ls: int = 25,
-) -> tuple[float, np.ndarray, float, int]:  # fmt: skip
+    obj: Objective,
+    t: float,
+    d: np.ndarray,
+    f: float,
+    g: np.ndarray,
+    gtd: float,
+    c1: float = 1e-4,
+    c2: float = 0.9,
+    tolerance_change: float = 1e-9,
+    max_ls: int = 25,
+) -> tuple[float, np.ndarray, float, int]:
     """A step t along d satisfying the strong Wolfe conditions; (f, g, t, evaluations).
 
     Sufficient decrease:  f(x + t d) <= f(x) + c1 * t * g.d
@@ -95,9 +108,16 @@ def _strong_wolfe(
 
 
 def _zoom(
-    obj: Objective, d: np.ndarray, f: float, gtd: float, brackets: tuple[list, list, list, list],
-    max_evals: int, c1: float, c2: float, tolerance_change: float,
-) -> tuple[float, np.ndarray, float, int]:  # fmt: skip
+    obj: Objective,
+    d: np.ndarray,
+    f: float,
+    gtd: float,
+    brackets: tuple[list, list, list, list],
+    max_evals: int,
+    c1: float,
+    c2: float,
+    tolerance_change: float,
+) -> tuple[float, np.ndarray, float, int]:
     """Shrink a bracket [t_lo, t_hi] around a strong Wolfe step by cubic interpolation.
 
     Each trial t is the cubic's minimizer over the bracket, moved to 10% of the bracket's
@@ -132,8 +152,11 @@ def _zoom(
         done = abs(gtd_new) <= -c2 * gtd
         if not done and gtd_new * (bracket[high] - bracket[low]) >= 0:  # old low becomes high
             bracket[high], bf[high], bg[high], bgtd[high] = (
-                bracket[low], bf[low], bg[low], bgtd[low]
-            )  # fmt: skip
+                bracket[low],
+                bf[low],
+                bg[low],
+                bgtd[low],
+            )
         bracket[low], bf[low], bg[low], bgtd[low] = t, f_new, g_new, gtd_new
         if done:
             break
@@ -236,10 +259,14 @@ class LBFGS(Optimizer):
         if max_eval is None and isinstance(max_iter, int):
             max_eval = max_iter * 5 // 4
         defaults = dict(
-            lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
-            tolerance_change=tolerance_change, history_size=history_size,
+            lr=lr,
+            max_iter=max_iter,
+            max_eval=max_eval,
+            tolerance_grad=tolerance_grad,
+            tolerance_change=tolerance_change,
+            history_size=history_size,
             line_search_fn=line_search_fn,
-        )  # fmt: skip
+        )
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError(
@@ -252,21 +279,27 @@ class LBFGS(Optimizer):
         if self.param_groups:
             raise ValueError("LBFGS: expected one parameter group, cannot add another")
         check_nonnegative(
-            self._name, lr=group["lr"], tolerance_grad=group["tolerance_grad"],
+            self._name,
+            lr=group["lr"],
+            tolerance_grad=group["tolerance_grad"],
             tolerance_change=group["tolerance_change"],
-        )  # fmt: skip
+        )
         check_positive_int(
-            self._name, max_iter=group["max_iter"], max_eval=group["max_eval"],
+            self._name,
+            max_iter=group["max_iter"],
+            max_eval=group["max_eval"],
             history_size=group["history_size"],
-        )  # fmt: skip
+        )
         check_in(self._name, "line_search_fn", group["line_search_fn"], (None, "strong_wolfe"))
 
     # ------------------------------------------------------------------ flat views
     def _flat_grad(self) -> np.ndarray:
         return np.concatenate(
-            [np.zeros(p.data.size, p.dtype) if p.grad is None else p.grad.data.ravel()
-             for p in self._params]
-        )  # fmt: skip
+            [
+                np.zeros(p.data.size, p.dtype) if p.grad is None else p.grad.data.ravel()
+                for p in self._params
+            ]
+        )
 
     def _add_step(self, t: Any, d: np.ndarray) -> None:
         """x = x + t * d, parameter by parameter, in place."""
@@ -282,9 +315,15 @@ class LBFGS(Optimizer):
         return loss, float(loss), self._flat_grad()
 
     def _line_search(
-        self, closure: Callable[[], Any], t: float, d: np.ndarray, loss: float,
-        g: np.ndarray, gtd: float, max_ls: int,
-    ) -> tuple[float, np.ndarray, float, int]:  # fmt: skip
+        self,
+        closure: Callable[[], Any],
+        t: float,
+        d: np.ndarray,
+        loss: float,
+        g: np.ndarray,
+        gtd: float,
+        max_ls: int,
+    ) -> tuple[float, np.ndarray, float, int]:
         x0 = [p.data.copy() for p in self._params]
 
         def objective(step: float, direction: np.ndarray) -> tuple[float, np.ndarray]:
@@ -373,9 +412,15 @@ class LBFGS(Optimizer):
                 break
 
         state.update(
-            d=d, t=t, old_dirs=dirs, old_stps=stps, ro=ro, H_diag=h_diag,
-            prev_flat_grad=prev_flat_grad, prev_loss=prev_loss,
-        )  # fmt: skip
+            d=d,
+            t=t,
+            old_dirs=dirs,
+            old_stps=stps,
+            ro=ro,
+            H_diag=h_diag,
+            prev_flat_grad=prev_flat_grad,
+            prev_loss=prev_loss,
+        )
         return orig_loss
 
     def _load_value(self, p: Tensor, name: str, value: Any) -> Any:

@@ -153,10 +153,11 @@ class Optimizer:
                 ids.append(index[id(p)])
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
         state = {
-            index[id(p)]: {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v
-                           for k, v in s.items()}
+            index[id(p)]: {
+                k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v for k, v in s.items()
+            }
             for p, s in self.state.items()
-        }  # fmt: skip
+        }
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:

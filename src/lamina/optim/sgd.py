@@ -71,16 +71,22 @@ class SGD(Optimizer):
         maximize: bool = False,
     ) -> None:
         defaults = dict(
-            lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-            nesterov=nesterov, maximize=maximize,
-        )  # fmt: skip
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+            maximize=maximize,
+        )
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         check_nonnegative(
-            self._name, lr=group["lr"], momentum=group["momentum"],
+            self._name,
+            lr=group["lr"],
+            momentum=group["momentum"],
             weight_decay=group["weight_decay"],
-        )  # fmt: skip
+        )
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 f"{self._name}: nesterov requires momentum > 0 and dampening == 0, got "
@@ -91,7 +97,13 @@ class SGD(Optimizer):
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         functional.sgd_update(
-            param, grad, state, lr=group["lr"], momentum=group["momentum"],
-            dampening=group["dampening"], weight_decay=group["weight_decay"],
-            nesterov=group["nesterov"], maximize=group["maximize"],
-        )  # fmt: skip
+            param,
+            grad,
+            state,
+            lr=group["lr"],
+            momentum=group["momentum"],
+            dampening=group["dampening"],
+            weight_decay=group["weight_decay"],
+            nesterov=group["nesterov"],
+            maximize=group["maximize"],
+        )

@@ -132,8 +132,10 @@ class GloVe:
                 # dJ/dw_i = f*diff*w~_j (the factor 2 folded into lr, as the paper's code).
                 g_a = np.hstack([fdiff * b[:, :d], fdiff])
                 g_b = np.hstack([fdiff * a[:, :d], fdiff])
-                for p, gsq, idx, g in ((params[0], gradsq[0], i, g_a),
-                                       (params[1], gradsq[1], j, g_b)):  # fmt: skip
+                for p, gsq, idx, g in (
+                    (params[0], gradsq[0], i, g_a),
+                    (params[1], gradsq[1], j, g_b),
+                ):
                     _scatter_add(p, idx, -self.lr * g / np.sqrt(gsq[idx]))
                     _scatter_add(gsq, idx, g * g)
             a, b = params[0][rows], params[1][cols]

@@ -69,8 +69,9 @@ class NGramLM:
     0.2857
     """
 
-    def __init__(self, n: int, smoothing: str = "add-k", k: float = 1.0,
-                 discount: float = 0.75) -> None:  # fmt: skip
+    def __init__(
+        self, n: int, smoothing: str = "add-k", k: float = 1.0, discount: float = 0.75
+    ) -> None:
         self.n, self.smoothing, self.k, self.discount = n, smoothing, k, discount
 
     def __repr__(self) -> str:
@@ -172,8 +173,9 @@ class NGramLM:
         self._check_fitted()
         return {w: self.score(w, context) for w in self.vocab_}
 
-    def generate(self, max_words: int = 20, context: Sequence[str] = (),
-                 seed: int | None = None) -> list[str]:  # fmt: skip
+    def generate(
+        self, max_words: int = 20, context: Sequence[str] = (), seed: int | None = None
+    ) -> list[str]:
         """Sample words after ``context`` (default: sentence start) until ``</s>``.
 
         ``<s>`` and ``<UNK>`` are never produced; ``</s>`` ends the text and is not returned.
@@ -216,8 +218,14 @@ class FactorizedBigramLM:
     seed : int, default=0
     """
 
-    def __init__(self, rank: int = 10, epochs: int = 50, reg: float = 1e-3,
-                 floor: float = 1e-4, seed: int = 0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        rank: int = 10,
+        epochs: int = 50,
+        reg: float = 1e-3,
+        floor: float = 1e-4,
+        seed: int = 0,
+    ) -> None:
         self.rank, self.epochs, self.reg, self.floor, self.seed = rank, epochs, reg, floor, seed
 
     def __repr__(self) -> str:

@@ -28,9 +28,15 @@ if TYPE_CHECKING:
     from lamina.training.trainer import Trainer
 
 __all__ = [
-    "CSVLogger", "Callback", "EarlyStopping", "GradientMonitor", "LearningRateScheduler",
-    "ModelCheckpoint", "ProgressBar", "TerminateOnNaN",
-]  # fmt: skip
+    "CSVLogger",
+    "Callback",
+    "EarlyStopping",
+    "GradientMonitor",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "ProgressBar",
+    "TerminateOnNaN",
+]
 
 log = logging.getLogger("lamina.training")
 
@@ -129,9 +135,12 @@ class EarlyStopping(_Monitor):
     def state_dict(self) -> dict[str, Any]:
         """Best value, its epoch and weights, the epochs waited and the epoch it stopped at."""
         return {
-            "best": self.best, "wait": self.wait, "best_epoch": self.best_epoch,
-            "stopped_epoch": self.stopped_epoch, "best_weights": self.best_weights,
-        }  # fmt: skip
+            "best": self.best,
+            "wait": self.wait,
+            "best_epoch": self.best_epoch,
+            "stopped_epoch": self.stopped_epoch,
+            "best_weights": self.best_weights,
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         keys = ("best", "wait", "best_epoch", "stopped_epoch", "best_weights")
@@ -170,8 +179,11 @@ class ModelCheckpoint(_Monitor):
         if not self.full_state:
             return
         cbs = self.trainer.callbacks
-        later = [type(c).__name__ for c in cbs[cbs.index(self) + 1 :]
-                 if not isinstance(c, ModelCheckpoint)]  # fmt: skip
+        later = [
+            type(c).__name__
+            for c in cbs[cbs.index(self) + 1 :]
+            if not isinstance(c, ModelCheckpoint)
+        ]
         if later:
             raise ValueError(
                 f"ModelCheckpoint(full_state=True) must come after every other callback, so "
@@ -360,8 +372,13 @@ class ProgressBar(Callback):
         total = (
             len(self.trainer.train_data) if hasattr(self.trainer.train_data, "__len__") else None
         )
-        self._bar = tqdm(total=total, desc=f"epoch {epoch + 1}/{self._epochs}", file=self.stream,
-                         leave=True, dynamic_ncols=True)  # fmt: skip
+        self._bar = tqdm(
+            total=total,
+            desc=f"epoch {epoch + 1}/{self._epochs}",
+            file=self.stream,
+            leave=True,
+            dynamic_ncols=True,
+        )
 
     def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
         if self._bar is not None:

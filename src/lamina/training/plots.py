@@ -232,8 +232,17 @@ def plot_decision_boundary(
     ax = fig.add_subplot()
     levels = np.arange(len(classes) + 1) - 0.5
     ax.contourf(gx, gy, codes, levels=levels, cmap="tab10", alpha=0.3, vmin=0, vmax=9)
-    ax.scatter(X[:, 0], X[:, 1], c=np.searchsorted(classes, y), cmap="tab10", vmin=0, vmax=9,
-               s=12, edgecolors="k", linewidths=0.3)  # fmt: skip
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=np.searchsorted(classes, y),
+        cmap="tab10",
+        vmin=0,
+        vmax=9,
+        s=12,
+        edgecolors="k",
+        linewidths=0.3,
+    )
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title(title)

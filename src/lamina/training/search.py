@@ -127,10 +127,14 @@ class SearchResult:
     ) -> SearchResult:
         """Rank configurations by their mean fold score, highest first."""
         rows: list[dict[str, Any]] = [
-            {"params": dict(p), "mean_score": float(s.mean()), "std_score": float(s.std()),
-             "fold_scores": [float(v) for v in s]}
+            {
+                "params": dict(p),
+                "mean_score": float(s.mean()),
+                "std_score": float(s.std()),
+                "fold_scores": [float(v) for v in s],
+            }
             for p, s in zip(configs, scores, strict=True)
-        ]  # fmt: skip
+        ]
         # NaN means rank last, as scikit-learn ranks a failed configuration.
         rows.sort(key=lambda r: -r["mean_score"] if np.isfinite(r["mean_score"]) else np.inf)
         for rank, row in enumerate(rows, 1):
@@ -153,14 +157,20 @@ class SearchResult:
         keys = list(dict.fromkeys(k for r in self.rows for k in r["params"]))
         header = ["rank", "mean", "std", *keys, "folds"]
         body = [
-            [str(r["rank"]), f"{r['mean_score']:.{digits}f}", f"{r['std_score']:.{digits}f}",
-             *(format_value(r["params"].get(k, "")) for k in keys),
-             " ".join(f"{v:.{digits}f}" for v in r["fold_scores"])]
+            [
+                str(r["rank"]),
+                f"{r['mean_score']:.{digits}f}",
+                f"{r['std_score']:.{digits}f}",
+                *(format_value(r["params"].get(k, "")) for k in keys),
+                " ".join(f"{v:.{digits}f}" for v in r["fold_scores"]),
+            ]
             for r in self.rows
-        ]  # fmt: skip
+        ]
         widths = [max(len(c) for c in col) for col in zip(header, *body, strict=True)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-                 for line in [header, *body]]  # fmt: skip
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in [header, *body]
+        ]
         return "\n".join(lines)
 
     def __str__(self) -> str:

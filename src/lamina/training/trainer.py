@@ -186,8 +186,11 @@ class Trainer:
             as_loader(validation, batch_size, dtype=dtype) if validation is not None else None
         )
         if self._restored_callbacks is not None:
-            absent = [type(cb).__name__ for cb in self._restored_callbacks
-                      if not any(cb is c for c in callbacks)]  # fmt: skip
+            absent = [
+                type(cb).__name__
+                for cb in self._restored_callbacks
+                if not any(cb is c for c in callbacks)
+            ]
             if absent:
                 raise ValueError(
                     f"Trainer.fit: the callbacks restored by load_state_dict are not all passed "
@@ -330,8 +333,17 @@ class Trainer:
         ``callbacks`` must be the checkpointed run's callbacks, same classes in the same
         order; a missing one, a missing key or a generator the model lacks is an error.
         """
-        keys = ("model", "optimizer", "epoch", "stop_training", "history", "callbacks",
-                "default_rng", "generators", "loader")  # fmt: skip
+        keys = (
+            "model",
+            "optimizer",
+            "epoch",
+            "stop_training",
+            "history",
+            "callbacks",
+            "default_rng",
+            "generators",
+            "loader",
+        )
         missing = [k for k in keys if k not in state]
         if missing:
             raise KeyError(f"Trainer.load_state_dict: the state has no {missing}")

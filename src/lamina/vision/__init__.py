@@ -35,6 +35,17 @@ from lamina.vision.windows import *  # noqa: F403
 from lamina.vision.yolo import *  # noqa: F403
 from lamina.vision.yolo_loss import *  # noqa: F403
 
-_MODULES = (boxes, detection_metrics, detector, kernels, mining, siamese, suppression,
-            verification, windows, yolo, yolo_loss)  # fmt: skip
+_MODULES = (
+    boxes,
+    detection_metrics,
+    detector,
+    kernels,
+    mining,
+    siamese,
+    suppression,
+    verification,
+    windows,
+    yolo,
+    yolo_loss,
+)
 __all__ = sorted({name for m in _MODULES for name in m.__all__})

@@ -18,9 +18,13 @@ import numpy as np
 from lamina.errors import ShapeError, check_in
 
 __all__ = [
-    "BOX_FORMATS", "box_area", "box_convert", "box_iou", "clip_boxes_to_image",
+    "BOX_FORMATS",
+    "box_area",
+    "box_convert",
+    "box_iou",
+    "clip_boxes_to_image",
     "generalized_box_iou",
-]  # fmt: skip
+]
 
 BOX_FORMATS = ("xyxy", "xywh", "cxcywh")
 

@@ -39,9 +39,11 @@ def average_precision(recall: Any, precision: Any) -> float:
 
 
 def _class_ap(
-    k: int, detections: Sequence[tuple[Any, Any, Any]], truths: Sequence[tuple[Any, Any]],
+    k: int,
+    detections: Sequence[tuple[Any, Any, Any]],
+    truths: Sequence[tuple[Any, Any]],
     iou_threshold: float,
-) -> float | None:  # fmt: skip
+) -> float | None:
     """AP of class k over all images; None when no image holds a true box of class k."""
     gt = [np.asarray(b, np.float64).reshape(-1, 4)[np.asarray(lab) == k] for b, lab in truths]
     n_true = sum(len(g) for g in gt)

@@ -96,8 +96,12 @@ def fit_detector(
     """
     check_positive_int("fit_detector", epochs=epochs, batch_size=batch_size)
     S, B, C = model.S, model.B, model.C
-    targets = np.stack([yolo_encode(b, lab, S, B, C, model.image_size)
-                        for b, lab in zip(boxes, labels, strict=True)])  # fmt: skip
+    targets = np.stack(
+        [
+            yolo_encode(b, lab, S, B, C, model.image_size)
+            for b, lab in zip(boxes, labels, strict=True)
+        ]
+    )
     loss_fn = YOLOv1Loss(B)
     optimizer = Adam(model.parameters(), lr=lr)
     schedule = CosineAnnealingLR(optimizer, T_max=epochs)
@@ -134,6 +138,8 @@ def detect(
     with no_grad():
         for start in range(0, len(images), batch_size):
             out = model(images[start : start + batch_size]).data
-            found += [yolo_decode(p, model.B, conf_threshold, iou_threshold, model.image_size)
-                      for p in out]  # fmt: skip
+            found += [
+                yolo_decode(p, model.B, conf_threshold, iou_threshold, model.image_size)
+                for p in out
+            ]
     return found

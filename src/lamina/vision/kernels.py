@@ -17,10 +17,22 @@ from lamina.errors import ShapeError, check_in
 from lamina.ops import conv2d, pad
 
 __all__ = [
-    "KERNELS", "MODES", "box_blur", "convolve2d", "correlate2d", "emboss", "filter2d",
-    "gaussian_kernel", "laplacian", "prewitt_x", "prewitt_y", "sharpen", "sobel_edges",
-    "sobel_x", "sobel_y",
-]  # fmt: skip
+    "KERNELS",
+    "MODES",
+    "box_blur",
+    "convolve2d",
+    "correlate2d",
+    "emboss",
+    "filter2d",
+    "gaussian_kernel",
+    "laplacian",
+    "prewitt_x",
+    "prewitt_y",
+    "sharpen",
+    "sobel_edges",
+    "sobel_x",
+    "sobel_y",
+]
 
 MODES = ("valid", "same", "full")
 
@@ -87,10 +99,16 @@ def emboss() -> np.ndarray:
 
 
 KERNELS = {
-    "sobel_x": sobel_x, "sobel_y": sobel_y, "prewitt_x": prewitt_x, "prewitt_y": prewitt_y,
-    "laplacian": laplacian, "sharpen": sharpen, "box_blur": box_blur,
-    "gaussian": gaussian_kernel, "emboss": emboss,
-}  # fmt: skip
+    "sobel_x": sobel_x,
+    "sobel_y": sobel_y,
+    "prewitt_x": prewitt_x,
+    "prewitt_y": prewitt_y,
+    "laplacian": laplacian,
+    "sharpen": sharpen,
+    "box_blur": box_blur,
+    "gaussian": gaussian_kernel,
+    "emboss": emboss,
+}
 
 
 def _as_float(x: Any) -> Tensor:
@@ -136,8 +154,9 @@ def _filter(owner: str, image: Any, kernel: Any, mode: str, convolve: bool) -> A
     if k.ndim != 2:
         raise ShapeError(f"{owner}: expected a 2-D kernel (kh, kw), got {k.shape}")
     if x.ndim not in (2, 3, 4):
-        raise ShapeError(f"{owner}: expected an image (H, W), (C, H, W) or (N, C, H, W), got "
-                         f"{x.shape}")  # fmt: skip
+        raise ShapeError(
+            f"{owner}: expected an image (H, W), (C, H, W) or (N, C, H, W), got {x.shape}"
+        )
     shape = x.shape
     kh, kw = k.shape
     if mode == "valid" and (shape[-2] < kh or shape[-1] < kw):

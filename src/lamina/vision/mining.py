@@ -61,8 +61,10 @@ def triplet_mining_loss(
     e = as_tensor(embeddings)
     y = np.asarray(labels).reshape(-1)
     if e.ndim != 2 or y.shape != e.shape[:1]:
-        raise ShapeError(f"triplet_mining_loss: expected embeddings (B, E) and labels (B,), got "
-                         f"{e.shape} and {np.asarray(labels).shape}")  # fmt: skip
+        raise ShapeError(
+            f"triplet_mining_loss: expected embeddings (B, E) and labels (B,), got "
+            f"{e.shape} and {np.asarray(labels).shape}"
+        )
     d = distance_matrix(e)
     same = y[:, None] == y[None, :]
     positive = same & ~np.eye(len(y), dtype=bool)

@@ -36,19 +36,27 @@ class EmbeddingNet(Module):
         embedding_dim: int = 32,
     ) -> None:
         super().__init__()
-        check_positive_int("EmbeddingNet", in_channels=in_channels, image_size=image_size,
-                           hidden=hidden, embedding_dim=embedding_dim)  # fmt: skip
+        check_positive_int(
+            "EmbeddingNet",
+            in_channels=in_channels,
+            image_size=image_size,
+            hidden=hidden,
+            embedding_dim=embedding_dim,
+        )
         layers: list[Module] = []
         c, side = in_channels, image_size
         for out in channels:
             layers += [nn.Conv2d(c, out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
             c, side = out, side // 2
         if side < 1:
-            raise ValueError(f"EmbeddingNet: {len(channels)} poolings leave nothing of a "
-                             f"{image_size}-pixel image")  # fmt: skip
+            raise ValueError(
+                f"EmbeddingNet: {len(channels)} poolings leave nothing of a "
+                f"{image_size}-pixel image"
+            )
         self.features = nn.Sequential(*layers, nn.Flatten())
-        self.head = nn.Sequential(nn.Linear(c * side * side, hidden), nn.ReLU(),
-                                  nn.Linear(hidden, embedding_dim))  # fmt: skip
+        self.head = nn.Sequential(
+            nn.Linear(c * side * side, hidden), nn.ReLU(), nn.Linear(hidden, embedding_dim)
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         return self.head(self.features(x))
@@ -127,8 +135,9 @@ def embed(model: Module, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
     """The model's embeddings of ``x`` in eval mode, without a graph: (N, E) array."""
     model.eval()
     with no_grad():
-        return np.concatenate([model(x[s : s + batch_size]).data
-                               for s in range(0, len(x), batch_size)])  # fmt: skip
+        return np.concatenate(
+            [model(x[s : s + batch_size]).data for s in range(0, len(x), batch_size)]
+        )
 
 
 def make_pairs(labels: Any, n_pairs: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

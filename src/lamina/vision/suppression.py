@@ -65,15 +65,19 @@ def nms(boxes: Any, scores: Any, iou_threshold: float) -> np.ndarray:
     return order[np.asarray(keep, dtype=np.int64)].astype(np.int64)
 
 
-def _iou_above(c: tuple[np.ndarray, ...], i: np.ndarray, j: np.ndarray, threshold: float
-               ) -> np.ndarray:  # fmt: skip
+def _iou_above(
+    c: tuple[np.ndarray, ...], i: np.ndarray, j: np.ndarray, threshold: float
+) -> np.ndarray:
     x1, y1, x2, y2, area = c
     w = np.minimum(x2[i], x2[j]) - np.maximum(x1[i], x1[j])
     h = np.minimum(y2[i], y2[j]) - np.maximum(y1[i], y1[j])
     inter = np.maximum(w, 0) * np.maximum(h, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return inter > threshold * (area[i] + area[j] - inter) if threshold >= 0 else (
-            inter / (area[i] + area[j] - inter) > threshold)  # fmt: skip
+        return (
+            inter > threshold * (area[i] + area[j] - inter)
+            if threshold >= 0
+            else (inter / (area[i] + area[j] - inter) > threshold)
+        )
 
 
 def _overlapping_pairs(b: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +131,7 @@ def batched_nms(boxes: Any, scores: Any, classes: Any, iou_threshold: float) -> 
     b = as_boxes("batched_nms", boxes)
     s = _scores("batched_nms", b, scores)
     c = _scores("batched_nms", b, classes, "classes")
-    kept = [np.flatnonzero(c == k)[nms(b[c == k], s[c == k], iou_threshold)]
-            for k in np.unique(c)]  # fmt: skip
+    kept = [np.flatnonzero(c == k)[nms(b[c == k], s[c == k], iou_threshold)] for k in np.unique(c)]
     idx = np.concatenate(kept) if kept else np.zeros(0, np.int64)
     order = np.lexsort((idx, -s[idx]))
     return idx[order].astype(np.int64)

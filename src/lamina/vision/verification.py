@@ -18,9 +18,14 @@ from lamina.ops._loss_args import check_positive
 from lamina.ops.loss import pairwise_distance
 
 __all__ = [
-    "ContrastiveLoss", "auc", "best_threshold", "contrastive_loss", "equal_error_rate",
-    "roc_curve", "verify",
-]  # fmt: skip
+    "ContrastiveLoss",
+    "auc",
+    "best_threshold",
+    "contrastive_loss",
+    "equal_error_rate",
+    "roc_curve",
+    "verify",
+]
 
 
 def contrastive_loss(
@@ -43,9 +48,13 @@ def contrastive_loss(
 
 
 def _contrastive_loss(
-    owner: object, x1: TensorLike, x2: TensorLike, same: TensorLike, margin: float,
+    owner: object,
+    x1: TensorLike,
+    x2: TensorLike,
+    same: TensorLike,
+    margin: float,
     reduction: str,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     check_in(owner, "reduction", reduction, ("mean", "sum", "none"))
     check_positive(owner_name(owner), margin=margin)
     a, b = as_tensor(x1), as_tensor(x2)
@@ -87,8 +96,9 @@ def _pairs(owner: str, distances: Any, same: Any) -> tuple[np.ndarray, np.ndarra
             f"{owner}: expected distances (N,) and same (N,), got {d.shape} and {y.shape}"
         )
     if not (y.any() and (~y).any()):
-        raise ValueError(f"{owner}: needs both same and different pairs, got {int(y.sum())} "
-                         f"same of {len(y)}")  # fmt: skip
+        raise ValueError(
+            f"{owner}: needs both same and different pairs, got {int(y.sum())} same of {len(y)}"
+        )
     return d, y
 
 
@@ -159,6 +169,7 @@ def verify(embeddings1: Any, embeddings2: Any, threshold: float) -> np.ndarray:
     a = np.asarray(getattr(embeddings1, "data", embeddings1), np.float64)
     b = np.asarray(getattr(embeddings2, "data", embeddings2), np.float64)
     if a.shape != b.shape or a.ndim != 2:
-        raise ShapeError(f"verify: expected two embeddings (N, D) of one shape, got {a.shape} "
-                         f"and {b.shape}")  # fmt: skip
+        raise ShapeError(
+            f"verify: expected two embeddings (N, D) of one shape, got {a.shape} and {b.shape}"
+        )
     return np.linalg.norm(a - b, axis=1) <= threshold

@@ -41,8 +41,10 @@ def sliding_windows(image: np.ndarray, size: Any, stride: Any = 1) -> tuple[np.n
     x = np.asarray(image)
     if x.ndim not in (2, 3):
         raise ShapeError(f"sliding_windows: expected an image (H, W) or (C, H, W), got {x.shape}")
-    (h, w), (sh, sw) = _pair("sliding_windows", "size", size), _pair("sliding_windows", "stride",
-                                                                      stride)  # fmt: skip
+    (h, w), (sh, sw) = (
+        _pair("sliding_windows", "size", size),
+        _pair("sliding_windows", "stride", stride),
+    )
     H, W = x.shape[-2:]
     if h > H or w > W:
         raise ShapeError(f"sliding_windows: window {(h, w)} is larger than the image {(H, W)}")
@@ -83,12 +85,15 @@ def anchor_boxes(
     s = np.asarray(scales, np.float64).reshape(-1)
     r = np.asarray(aspect_ratios, np.float64).reshape(-1)
     if not (stride > 0 and s.size and r.size and (s > 0).all() and (r > 0).all()):
-        raise ValueError(f"anchor_boxes: stride, scales and aspect_ratios must be > 0, got "
-                         f"{stride!r}, {list(s)}, {list(r)}")  # fmt: skip
+        raise ValueError(
+            f"anchor_boxes: stride, scales and aspect_ratios must be > 0, got "
+            f"{stride!r}, {list(s)}, {list(r)}"
+        )
     w = (s[:, None] / np.sqrt(r)[None, :]).reshape(-1)
     h = (s[:, None] * np.sqrt(r)[None, :]).reshape(-1)
-    cy, cx = np.meshgrid((np.arange(rows) + 0.5) * stride, (np.arange(cols) + 0.5) * stride,
-                         indexing="ij")  # fmt: skip
+    cy, cx = np.meshgrid(
+        (np.arange(rows) + 0.5) * stride, (np.arange(cols) + 0.5) * stride, indexing="ij"
+    )
     cx, cy = cx.reshape(-1, 1), cy.reshape(-1, 1)
     out = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], -1)
     return out.reshape(-1, 4).astype(np.float32)

@@ -80,9 +80,13 @@ def yolo_v1_loss(
 
 
 def _yolo_v1_loss(
-    owner: object, prediction: TensorLike, target: TensorLike, B: int, lambda_coord: float,
+    owner: object,
+    prediction: TensorLike,
+    target: TensorLike,
+    B: int,
+    lambda_coord: float,
     lambda_noobj: float,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """``yolo_v1_loss`` with errors naming ``owner`` (the function or the calling module)."""
     check_positive_int(owner, B=B)
     check_nonnegative(owner, lambda_coord=lambda_coord, lambda_noobj=lambda_noobj)
@@ -129,8 +133,7 @@ class YOLOv1Loss(Module):
         self.B, self.lambda_coord, self.lambda_noobj = B, lambda_coord, lambda_noobj
 
     def forward(self, prediction: Tensor, target: TensorLike) -> Tensor:
-        return _yolo_v1_loss(self, prediction, target, self.B, self.lambda_coord,
-                             self.lambda_noobj)  # fmt: skip
+        return _yolo_v1_loss(self, prediction, target, self.B, self.lambda_coord, self.lambda_noobj)
 
     def extra_repr(self) -> str:
         return f"B={self.B}, lambda_coord={self.lambda_coord}, lambda_noobj={self.lambda_noobj}"

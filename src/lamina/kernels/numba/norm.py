@@ -98,8 +98,7 @@ def batch_norm_forward(
 ) -> np.ndarray:
     """y = (x - mean) * inv * w + b per channel, in the dtype and memory layout of x."""
     y = _like3(x, x.dtype)
-    _affine(_as3(x), mean.astype(np.float64), (inv * w).astype(np.float64),
-            b.astype(np.float64), y)  # fmt: skip
+    _affine(_as3(x), mean.astype(np.float64), (inv * w).astype(np.float64), b.astype(np.float64), y)
     return y.reshape(x.shape)
 
 
@@ -110,8 +109,16 @@ def batch_norm_backward(
     c = x.shape[1]
     dx = _like3(x, g.dtype)
     dw, db = np.empty(c), np.empty(c)
-    _backward(_as3(g), _as3(x), mean.astype(np.float64), inv.astype(np.float64),
-              w.astype(np.float64), dx, dw, db)  # fmt: skip
+    _backward(
+        _as3(g),
+        _as3(x),
+        mean.astype(np.float64),
+        inv.astype(np.float64),
+        w.astype(np.float64),
+        dx,
+        dw,
+        db,
+    )
     return dx.reshape(x.shape), dw.astype(g.dtype), db.astype(g.dtype)
 
 
