@@ -1,46 +1,17 @@
 """The autodiff core: Tensor, the graph engine, grad mode and gradient checking."""
 
-from lamina.autodiff.device import check_device, device
-from lamina.autodiff.engine import backward, grad
-from lamina.autodiff.function import Function
-from lamina.autodiff.grad_mode import (
-    default_dtype,
-    enable_grad,
-    get_default_dtype,
-    inference_mode,
-    is_grad_enabled,
-    no_grad,
-    set_default_dtype,
-    set_grad_enabled,
-)
-from lamina.autodiff.gradcheck import GradcheckError, gradcheck, gradgradcheck, jacobian
-from lamina.autodiff.graphviz import graph_text, to_dot
-from lamina.autodiff.random import default_generator, manual_seed
-from lamina.autodiff.tensor import Tensor, as_tensor, tensor
+import sys
 
-__all__ = [
-    "Function",
-    "GradcheckError",
-    "Tensor",
-    "as_tensor",
-    "backward",
-    "check_device",
-    "default_dtype",
-    "default_generator",
-    "device",
-    "enable_grad",
-    "get_default_dtype",
-    "grad",
-    "gradcheck",
-    "gradgradcheck",
-    "graph_text",
-    "inference_mode",
-    "is_grad_enabled",
-    "jacobian",
-    "manual_seed",
-    "no_grad",
-    "set_default_dtype",
-    "set_grad_enabled",
-    "tensor",
-    "to_dot",
-]
+from lamina.autodiff.device import *  # noqa: F403
+from lamina.autodiff.engine import *  # noqa: F403
+from lamina.autodiff.function import *  # noqa: F403
+from lamina.autodiff.grad_mode import *  # noqa: F403
+from lamina.autodiff.gradcheck import *  # noqa: F403
+from lamina.autodiff.graphviz import *  # noqa: F403
+from lamina.autodiff.random import *  # noqa: F403
+from lamina.autodiff.tensor import *  # noqa: F403
+
+# Looked up by name: ``device`` and ``tensor`` are bound to the functions of the same name.
+_PUBLIC = ("device", "engine", "function", "grad_mode", "gradcheck", "graphviz", "random", "tensor")
+__all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
+del sys

@@ -8,42 +8,15 @@ Classification datasets return ``X`` as float32 and ``y`` as int64 class indices
 ((150, 4), dtype('float32'), dtype('int64'))
 """
 
-from lamina.datasets.bundled import (
-    load_breast_cancer,
-    load_diabetes,
-    load_digits,
-    load_iris,
-    load_mnist_sample,
-    load_wine,
-)
-from lamina.datasets.sentiment import SENTIMENT_SETS, load_vader_sentiment
-from lamina.datasets.synthetic import (
-    ADDITION_VOCAB,
-    make_addition_task,
-    make_blobs,
-    make_copy_task,
-    make_reverse_task,
-    make_sine_sequences,
-    make_spirals,
-)
-from lamina.datasets.text import TEXT_CORPORA, load_text
+import sys
 
-__all__ = [
-    "ADDITION_VOCAB",
-    "SENTIMENT_SETS",
-    "TEXT_CORPORA",
-    "load_breast_cancer",
-    "load_diabetes",
-    "load_digits",
-    "load_iris",
-    "load_mnist_sample",
-    "load_text",
-    "load_vader_sentiment",
-    "load_wine",
-    "make_addition_task",
-    "make_blobs",
-    "make_copy_task",
-    "make_reverse_task",
-    "make_sine_sequences",
-    "make_spirals",
-]
+from lamina.datasets.bundled import *  # noqa: F403
+from lamina.datasets.dates import *  # noqa: F403
+from lamina.datasets.sentiment import *  # noqa: F403
+from lamina.datasets.shapes import *  # noqa: F403
+from lamina.datasets.synthetic import *  # noqa: F403
+from lamina.datasets.text import *  # noqa: F403
+
+_PUBLIC = ("bundled", "dates", "sentiment", "shapes", "synthetic", "text")
+__all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
+del sys

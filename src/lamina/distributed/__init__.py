@@ -10,47 +10,14 @@ Batch normalization inside a replica uses its shard's statistics (local, the def
 PyTorch); ``SyncBatchNorm.convert_sync_batchnorm(model)`` takes them over all ranks.
 """
 
-from lamina.distributed.ddp import DistributedDataParallel
-from lamina.distributed.sampler import DistributedSampler
-from lamina.distributed.shard import (
-    broadcast_module,
-    gather,
-    reduce_sums,
-    shard_eval_loader,
-    shard_loader,
-)
-from lamina.distributed.sync_batchnorm import SyncBatchNorm, all_reduce_sum
-from lamina.distributed.world import (
-    abort,
-    all_gather,
-    all_reduce,
-    barrier,
-    broadcast,
-    init,
-    is_initialized,
-    is_main,
-    rank,
-    world_size,
-)
+import sys
 
-__all__ = [
-    "DistributedDataParallel",
-    "DistributedSampler",
-    "SyncBatchNorm",
-    "abort",
-    "all_gather",
-    "all_reduce",
-    "all_reduce_sum",
-    "barrier",
-    "broadcast",
-    "broadcast_module",
-    "gather",
-    "init",
-    "is_initialized",
-    "is_main",
-    "rank",
-    "reduce_sums",
-    "shard_eval_loader",
-    "shard_loader",
-    "world_size",
-]
+from lamina.distributed.ddp import *  # noqa: F403
+from lamina.distributed.sampler import *  # noqa: F403
+from lamina.distributed.shard import *  # noqa: F403
+from lamina.distributed.sync_batchnorm import *  # noqa: F403
+from lamina.distributed.world import *  # noqa: F403
+
+_PUBLIC = ("ddp", "sampler", "shard", "sync_batchnorm", "world")
+__all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
+del sys

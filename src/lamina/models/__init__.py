@@ -4,63 +4,39 @@ Every builder takes ``num_classes`` and ``in_channels``; the twins of torchvisio
 have its ``state_dict`` keys, shapes and order.
 """
 
-from lamina.models.alexnet import AlexNet, alexnet
-from lamina.models.charcnn import ALPHABET, CharCNN, char_cnn, encode_chars
-from lamina.models.gpt import CharTransformer
-from lamina.models.inception import GoogLeNet, googlenet
-from lamina.models.lenet import LeNet5
-from lamina.models.lm import CharRNN
-from lamina.models.mlp import MLP
-from lamina.models.mobilenet import MobileNetV1, mobilenet_v1
-from lamina.models.resnet import ResNet, resnet18, resnet34, resnet50
-from lamina.models.resnet_cifar import CifarResNet, resnet_cifar
-from lamina.models.seq2seq import Hypothesis, Seq2Seq, beam_search
-from lamina.models.vgg import (
-    VGG,
-    vgg11,
-    vgg11_bn,
-    vgg13,
-    vgg13_bn,
-    vgg16,
-    vgg16_bn,
-    vgg19,
-    vgg19_bn,
-)
-from lamina.models.word_lm import NNLM, WordLSTM
+import sys
 
-__all__ = [
-    "ALPHABET",
-    "MLP",
-    "NNLM",
-    "VGG",
-    "AlexNet",
-    "CharCNN",
-    "CharRNN",
-    "CharTransformer",
-    "CifarResNet",
-    "GoogLeNet",
-    "Hypothesis",
-    "LeNet5",
-    "MobileNetV1",
-    "ResNet",
-    "Seq2Seq",
-    "WordLSTM",
+from lamina.models.alexnet import *  # noqa: F403
+from lamina.models.charcnn import *  # noqa: F403
+from lamina.models.gpt import *  # noqa: F403
+from lamina.models.inception import *  # noqa: F403
+from lamina.models.lenet import *  # noqa: F403
+from lamina.models.lm import *  # noqa: F403
+from lamina.models.mlp import *  # noqa: F403
+from lamina.models.mobilenet import *  # noqa: F403
+from lamina.models.resnet import *  # noqa: F403
+from lamina.models.resnet_cifar import *  # noqa: F403
+from lamina.models.seq2seq import *  # noqa: F403
+from lamina.models.vgg import *  # noqa: F403
+from lamina.models.word_lm import *  # noqa: F403
+from lamina.models.zoo import *  # noqa: F403
+
+# Looked up by name: a star import may bind a module's name to its function (`alexnet`).
+_PUBLIC = (
     "alexnet",
-    "beam_search",
-    "char_cnn",
-    "encode_chars",
-    "googlenet",
-    "mobilenet_v1",
-    "resnet18",
-    "resnet34",
-    "resnet50",
+    "charcnn",
+    "gpt",
+    "inception",
+    "lenet",
+    "lm",
+    "mlp",
+    "mobilenet",
+    "resnet",
     "resnet_cifar",
-    "vgg11",
-    "vgg11_bn",
-    "vgg13",
-    "vgg13_bn",
-    "vgg16",
-    "vgg16_bn",
-    "vgg19",
-    "vgg19_bn",
-]
+    "seq2seq",
+    "vgg",
+    "word_lm",
+    "zoo",
+)
+__all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
+del sys

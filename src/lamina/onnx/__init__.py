@@ -4,8 +4,13 @@ Each lamina op has one converter in ``lamina.onnx.registry.CONVERTERS``; ops wit
 raise ``ExportError`` naming the op and its place in the graph.
 """
 
-from lamina.onnx.builder import ExportError
-from lamina.onnx.export import export
-from lamina.onnx.registry import CONVERTERS, converts
+import sys
 
-__all__ = ["CONVERTERS", "ExportError", "converts", "export"]
+from lamina.onnx.builder import *  # noqa: F403
+from lamina.onnx.export import *  # noqa: F403
+from lamina.onnx.registry import *  # noqa: F403
+
+# Looked up by name: the star import binds ``export`` to the function.
+_PUBLIC = ("builder", "export", "registry")
+__all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
+del sys
