@@ -23,9 +23,12 @@ PATTERNS = (  # README's wording -> metrics.json key (percent figures are writte
     (r"test perplexity ([0-9.]+)", "test_perplexity"),
     (r"test mAP@0.5 ([0-9.]+)", "test_map50"),
     (r"([0-9.]+)% verification accuracy", "test_verification_accuracy"),
+    (r"([0-9.]+)% test exact match", "test_exact_match"),
+    (r"([0-9.]+)% test word accuracy", "test_word_accuracy"),
+    (r"([0-9.]+)% test token accuracy", "test_token_accuracy"),
 )
 ROW = re.compile(
-    r"^\| `([a-z0-9-]+)`(?: \(default\))? \|.*?\| ([^|]*?(?:accuracy|perplexity|mAP)[^|]*) \|"
+    r"^\| `([a-z0-9-]+)`(?: \(default\))? \|.*?\| ([^|]*?(?:accuracy|perplexity|mAP|exact match)[^|]*) \|"
 )
 
 
@@ -48,12 +51,19 @@ def claims(readme: str) -> list[tuple[str, str, str]]:
 def measured(key: str, value: float, figure: str) -> str:
     """The run's value written as README writes ``figure`` (same number of decimals)."""
     decimals = len(figure.partition(".")[2])
-    scaled = 100 * value if key.endswith("accuracy") else value
+    percent = key.endswith(("accuracy", "exact_match"))
+    scaled = 100 * value if percent else value
     return f"{scaled:.{decimals}f}"
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """``make recipes`` checks every row; ``check_recipes.py NAME ...`` checks those only."""
     rows = claims((ROOT / "README.md").read_text())
+    unknown = set(argv) - {name for name, _, _ in rows}
+    if unknown:
+        print(f"not in README's recipe table: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    rows = [row for row in rows if not argv or row[0] in argv]
     if not rows:
         print("no recipe figures found in README.md", file=sys.stderr)
         return 1
@@ -74,4 +84,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
