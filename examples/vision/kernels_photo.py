@@ -1,12 +1,14 @@
 """Classic kernels on a real photograph: edges, sharpening and blurring by lamina's conv2d.
 
 The photograph is one of scikit-learn's sample images (shipped with the package, offline).
-Run:  python examples/vision/kernels_photo.py [OUT_DIR]   -> OUT_DIR/kernels.png
+Run:  python examples/vision/kernels_photo.py [--out DIR]   -> DIR/kernels.png
+(DIR defaults to a fresh temporary folder.)
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -63,4 +65,7 @@ def main(out_dir: Path) -> Path:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
+    parser = argparse.ArgumentParser(description="Classic kernels on a photograph.")
+    parser.add_argument("--out", type=Path, help="folder for the PNG (default: a temporary one)")
+    args = parser.parse_args()
+    main(args.out or Path(tempfile.mkdtemp(prefix="lamina-kernels-")))

@@ -1,7 +1,7 @@
 """A walk through lamina.text on the Python documentation (ships with Python, no download).
 
 tokenize -> TF-IDF -> word vectors (PPMI + SVD, and word2vec) -> analogies -> n-gram
-perplexity. Runs in a few seconds: ``python examples/text_walkthrough.py``.
+perplexity. Runs in a few seconds: ``python examples/nlp/text_walkthrough.py``.
 """
 
 from __future__ import annotations

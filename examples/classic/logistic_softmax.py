@@ -3,7 +3,7 @@
 Two and three Gaussian classes in the plane. Both solvers minimize the same penalized
 cross-entropy; Newton's method needs a handful of steps, gradient descent hundreds.
 
-Run: python examples/classic_logistic_softmax.py
+Run: python examples/classic/logistic_softmax.py
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The course's first result: on y = 4 + 3*x + noise, every solver of the cost
 J = (1/m) * sum_i (yhat_i - y_i)**2 lands on the same line; the normal equation gets there in
 one solve, gradient descent in many small steps (and needs scaled features).
 
-Run: python examples/classic_normal_equation_vs_gd.py
+Run: python examples/classic/normal_equation_vs_gd.py
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Three classes in 5-D whose means differ along a low-variance direction, while on
 high-variance feature carries only noise. PCA keeps the noisy direction first; Fisher's LDA
 finds the separating one, and classifies with a shared-covariance Gaussian model.
 
-Run: python examples/classic_pca_lda.py
+Run: python examples/classic/pca_lda.py
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Ten features, only three of which drive y. As the L1 penalty alpha grows, coordi
 zeroes the useless weights first and the useful ones last; ridge's L2 penalty shrinks every
 weight but zeroes none.
 
-Run: python examples/classic_lasso_sparsity.py
+Run: python examples/classic/lasso_sparsity.py
 """
 
 from __future__ import annotations

@@ -4,12 +4,14 @@ A degree-12 polynomial fitted to 20 noisy samples of sin(3x). Small alpha: train
 low, validation error high (high variance, overfitting). Large alpha: both high (high bias,
 underfitting). The validation error is lowest in between.
 
-Run: python examples/classic_ridge_bias_variance.py [--plot out.png]
+Run: python examples/classic/ridge_bias_variance.py [--out DIR]   -> DIR/ridge_bias_variance.png
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +25,7 @@ def polynomial_features(x: np.ndarray, degree: int) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plot", metavar="PATH", help="save the curve as an image")
+    parser.add_argument("--out", type=Path, help="folder for the PNG (default: a temporary one)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
@@ -40,14 +42,16 @@ def main() -> None:
     for alpha, train, val in zip(curve.alphas, curve.train_error, curve.val_error):
         print(f"{alpha:>8.0e}  {train:>9.4f}  {val:>8.4f}")
     print(f"best alpha = {curve.best_alpha:.0e}")
-    if args.plot:
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
-        from lamina.classic.plot import plot_bias_variance
+    matplotlib.use("Agg")
+    from lamina.classic.plot import plot_bias_variance
 
-        plot_bias_variance(curve).figure.savefig(args.plot)
-        print(f"saved {args.plot}")
+    out = args.out or Path(tempfile.mkdtemp(prefix="lamina-ridge-"))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "ridge_bias_variance.png"
+    plot_bias_variance(curve).figure.savefig(path)
+    print(f"saved {path}")
 
 
 if __name__ == "__main__":

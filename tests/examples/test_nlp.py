@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "text_walkthrough.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "nlp" / "text_walkthrough.py"
 
 
 def test_text_walkthrough_runs_and_reports_each_stage():

@@ -1,6 +1,6 @@
 """A two-layer network fitted by lamina's own autodiff on generated data (no optimizer class).
 
-Run: python examples/autodiff_two_layer.py
+Run: python examples/foundations/autodiff_two_layer.py
 """
 
 from __future__ import annotations

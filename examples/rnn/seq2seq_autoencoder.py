@@ -2,7 +2,7 @@
 bottleneck, no attention), and a GRU decoder rebuilds the sequence from it alone, trained on
 the reconstruction loss (cross-entropy of every rebuilt token) with teacher forcing.
 
-Run: python examples/seq2seq_autoencoder.py
+Run: python examples/rnn/seq2seq_autoencoder.py
 """
 
 from __future__ import annotations

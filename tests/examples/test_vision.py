@@ -14,7 +14,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vision" / "kernels
 @pytest.mark.slow  # ~6 s of CPU (a subprocess importing matplotlib and scikit-learn)
 def test_kernels_example_writes_a_png_grid_of_the_filtered_photograph(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, str(EXAMPLE), str(tmp_path)],
+        [sys.executable, str(EXAMPLE), "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,
