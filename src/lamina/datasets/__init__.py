@@ -11,12 +11,14 @@ Classification datasets return ``X`` as float32 and ``y`` as int64 class indices
 import sys
 
 from lamina.datasets.bundled import *  # noqa: F403
+from lamina.datasets.cmudict import *  # noqa: F403
 from lamina.datasets.dates import *  # noqa: F403
 from lamina.datasets.sentiment import *  # noqa: F403
 from lamina.datasets.shapes import *  # noqa: F403
 from lamina.datasets.synthetic import *  # noqa: F403
 from lamina.datasets.text import *  # noqa: F403
+from lamina.datasets.treebank import *  # noqa: F403
 
-_PUBLIC = ("bundled", "dates", "sentiment", "shapes", "synthetic", "text")
+_PUBLIC = ("bundled", "cmudict", "dates", "sentiment", "shapes", "synthetic", "text", "treebank")
 __all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
 del sys
