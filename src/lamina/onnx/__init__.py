@@ -8,9 +8,10 @@ import sys
 
 from lamina.onnx.builder import *  # noqa: F403
 from lamina.onnx.export import *  # noqa: F403
+from lamina.onnx.recurrent import *  # noqa: F403
 from lamina.onnx.registry import *  # noqa: F403
 
 # Looked up by name: the star import binds ``export`` to the function.
-_PUBLIC = ("builder", "export", "registry")
+_PUBLIC = ("builder", "export", "recurrent", "registry")
 __all__ = sorted({name for m in _PUBLIC for name in sys.modules[f"{__name__}.{m}"].__all__})
 del sys

@@ -2,7 +2,8 @@
 
 ``CONVERTERS[cls](node)`` returns the ONNX value name of each of the node's outputs. A new op
 (attention, the model zoo's layers) adds one ``@converts(ItsFunction)`` entry here, or in a
-module of its own that calls ``converts``; nothing else in the exporter changes.
+module of its own that calls ``converts``; nothing else in the exporter changes. The
+recurrent layers' converters (ONNX ``LSTM``, ``GRU``, ``RNN``) are in ``lamina.onnx.recurrent``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from lamina.ops.lookup import _Lookup
 from lamina.ops.maxpool import MaxPool
 from lamina.ops.pool import WindowSum
 from lamina.ops.reduce import Max, MaxDim, Sum
-from lamina.ops.rnn import LSTMScan
 from lamina.ops.shape import Cat, Pad, Permute, Reshape
 from lamina.ops.trig import Cos, Sin
 
@@ -305,26 +305,29 @@ def _getitem(n: Node) -> list[str]:
     ):
         raise n.fail(f"indexing with {index!r:.80} has no ONNX mapping yet")
     x, squeeze = n.names[0], []
-    starts, ends, axes, steps = [], [], [], []
+    cuts: list[tuple[int, int, int, int]] = []  # (start, end, axis, step) of one Slice
     for axis, i in enumerate(index):
         if isinstance(i, slice):
             if i == slice(None):
                 continue
             r, r2 = i.indices(shape[axis]), i.indices(shape2[axis])
-            if r != r2:
-                raise n.fail(f"slice {i} of an axis whose size depends on the input")
-            start, stop, step = r
-            starts.append(start)
-            ends.append(stop if stop >= 0 else -(2**62))  # a negative step running off the start
-            axes.append(axis)
-            steps.append(step)
+            if r == r2:
+                start, stop, step = r
+                stop = stop if stop >= 0 else -(2**62)  # a negative step running off the start
+            else:  # an axis whose size depends on the input: Slice clamps as Python does
+                step = 1 if i.step is None else int(i.step)
+                start = int(i.start) if i.start is not None else (0 if step > 0 else -1)
+                stop = int(i.stop) if i.stop is not None else (2**62 if step > 0 else -(2**62))
+            cuts.append((start, stop, axis, step))
         elif isinstance(i, (int, np.integer)):
             k = int(i) % shape[axis]
-            starts, ends, axes, steps = [*starts, k], [*ends, k + 1], [*axes, axis], [*steps, 1]
+            if shape[axis] != shape2[axis] and int(i) < 0:  # counted from a dynamic end
+                k = int(i)
+            cuts.append((k, k + 1 if k != -1 else 2**62, axis, 1))
             squeeze.append(axis)
-    if axes:
+    if cuts:
         c = n.b.const
-        x = n.b.op("Slice", x, *(c(np.array(v, np.int64)) for v in (starts, ends, axes, steps)))
+        x = n.b.op("Slice", x, *(c(np.array(v, np.int64)) for v in zip(*cuts)))
     if squeeze:
         x = n.b.op("Squeeze", x, n.b.const(np.array(squeeze, np.int64)))
     for axis, i in enumerate(index):
@@ -344,26 +347,3 @@ def _lookup(n: Node) -> list[str]:
             ids_name = name if xa.dtype == np.int64 else n.b.op("Cast", name, to=7)
             return [n.b.op("Gather", n.names[0], ids_name)]
     raise n.fail("its ids are computed from the input outside the recorded graph")
-
-
-_ONNX_GATES = [0, 3, 1, 2]  # PyTorch's LSTM gates i, f, g, o -> ONNX's i, o, f, c
-
-
-@converts(LSTMScan)
-def _lstm(n: Node) -> list[str]:
-    if n.kw.get("mask") is not None:
-        raise n.fail("masked (packed) sequences have no ONNX LSTM mapping")
-    hid = n.in_shapes[1][-1]
-    params = [t.data for t in n.fn._inputs[3:]]
-
-    def gates(w: np.ndarray) -> np.ndarray:
-        return np.concatenate([w[k * hid : (k + 1) * hid] for k in _ONNX_GATES])[None]
-
-    w, r = n.b.const(gates(params[0]), "lstm_W"), n.b.const(gates(params[1]), "lstm_R")
-    biases = params[2:] or [np.zeros(4 * hid, params[0].dtype)] * 2
-    bias = n.b.const(np.concatenate([gates(b[:, None])[..., 0] for b in biases], axis=1), "lstm_B")
-    zero = n.b.const(np.array([0], np.int64))
-    h0, c0 = (n.b.op("Unsqueeze", name, zero) for name in n.names[1:3])
-    y, yh, yc = n.b.add("LSTM", [n.names[0], w, r, bias, "", h0, c0], 3, hidden_size=hid)
-    one, zero = n.b.const(np.array([1], np.int64)), n.b.const(np.array([0], np.int64))
-    return [n.b.op("Squeeze", y, one), n.b.op("Squeeze", yh, zero), n.b.op("Squeeze", yc, zero)]

@@ -3,6 +3,8 @@
 ``Function.apply`` keeps the arrays a node needs for backward, not every keyword its forward
 took (a reshape's target, a clip's bounds), so while tracing ``apply`` is wrapped to attach
 the keywords to each node it records as ``_export_kwargs``; the wrapper is removed after.
+GRU and RNN layers run each layer and direction as one node while tracing
+(``lamina.onnx.recurrent.whole_sequence_scans``), so that they export as ONNX operators.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 from lamina.autodiff.function import Function
 from lamina.autodiff.grad_mode import enable_grad
 from lamina.autodiff.tensor import Tensor
+from lamina.onnx.recurrent import whole_sequence_scans
 
 __all__ = ["Trace", "trace"]
 
@@ -67,7 +70,7 @@ def trace(model: Any, arrays: list[np.ndarray]) -> Trace:
     for t in inputs:
         if t.dtype.kind == "f":
             t.requires_grad = True
-    with _recording(), enable_grad():
+    with _recording(), whole_sequence_scans(), enable_grad():
         out = model(*inputs)
     outputs = list(out) if isinstance(out, (tuple, list)) else [out]
     for i, o in enumerate(outputs):
