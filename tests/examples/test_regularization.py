@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -68,3 +69,44 @@ def test_constant_initialization_keeps_hidden_units_identical() -> None:
     assert number(out, "random: max difference between hidden units") > 0.1
     assert number(out, "random: accuracy") > 0.95
     assert number(out, "constant: accuracy") < 0.8
+
+
+def test_mc_dropout_average_approaches_the_eval_output() -> None:
+    out = run("dropout_ensemble")
+    assert abs(number(out, "dropout share of zeros") - 0.5) < 0.01
+    assert abs(number(out, "dropout mean of kept-and-scaled ones") - 1.0) < 0.02
+    assert number(out, "eval passes differ by") == 0.0
+    assert number(out, "std across train-mode passes") > 0.01
+    gaps = [number(out, f"MC mean of {k} passes vs eval, mean abs gap") for k in (1, 10, 100, 1000)]
+    assert gaps == sorted(gaps, reverse=True), gaps
+    assert gaps[-1] < gaps[0] / 10
+
+
+@pytest.mark.slow
+def test_batch_norm_trains_the_deep_sigmoid_net_the_plain_one_does_not(tmp_path: Path) -> None:
+    out = run("batchnorm_training", tmp_path)
+    plain, bn = number(out, "plain final loss"), number(out, "bn final loss")
+    assert plain > 1.0  # still near log(3) = 1.0986: chance level on three classes
+    assert bn < 0.5 * plain
+    assert (tmp_path / "batchnorm_training.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_bias_variance_curves_against_degree_and_l2_strength(tmp_path: Path) -> None:
+    out = run("bias_variance", tmp_path)
+    degrees, lambdas = (
+        (1, 2, 3, 5, 7, 9, 12),
+        ("1e-08", "1e-06", "0.0001", "0.001", "0.01", "0.1", "1"),
+    )
+    train_d = [number(out, f"degree {d}: train MSE") for d in degrees]
+    val_d = [number(out, f"degree {d}: val MSE") for d in degrees]
+    assert all(b <= a + 1e-4 for a, b in itertools.pairwise(train_d)), train_d  # more capacity
+    best_d = int(number(out, "best degree"))
+    assert 3 <= best_d <= 7
+    assert min(val_d) < val_d[0] / 2 and min(val_d) < val_d[-1] / 10  # U-shaped validation
+    train_l = [number(out, f"lambda {lam}: train MSE") for lam in lambdas]
+    val_l = [number(out, f"lambda {lam}: val MSE") for lam in lambdas]
+    assert all(b >= a - 1e-4 for a, b in itertools.pairwise(train_l)), train_l  # more bias
+    assert number(out, "best lambda") not in (1e-8, 1.0)
+    assert min(val_l) < val_l[0] / 10 and min(val_l) < val_l[-1] / 2
+    assert (tmp_path / "bias_variance.png").stat().st_size > 0
