@@ -59,3 +59,53 @@ def test_lr_schedules_follow_their_formulas(tmp_path: Path) -> None:
     assert number(out, "ReduceLROnPlateau first cut at epoch") == 22
     assert math.isclose(number(out, "ReduceLROnPlateau lr[59]"), 1e-4)
     assert (tmp_path / "lr_schedules.png").stat().st_size > 0
+
+
+def test_perceptron_converges_on_separable_data_fails_xor_hidden_layer_solves_it() -> None:
+    out = run("perceptron_xor")
+    assert number(out, "separable: epochs to converge") < 100
+    assert number(out, "separable: perceptron accuracy") == 1.0
+    assert number(out, "xor: perceptron accuracy") < 1.0
+    assert number(out, "xor: hidden-layer network accuracy") == 1.0
+
+
+def test_activation_derivatives_match_closed_forms(tmp_path: Path) -> None:
+    out = run("activations", tmp_path)
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "elu"):
+        assert number(out, f"{name}: max |autograd - closed form|") < 1e-12
+    assert math.isclose(number(out, "sigmoid: max derivative"), 0.25, abs_tol=1e-4)
+    assert math.isclose(number(out, "tanh: max derivative"), 1.0, abs_tol=1e-4)
+    assert number(out, "relu: derivative at z=-5") == 0.0  # a dead region
+    assert number(out, "leaky_relu: derivative at z=-5") == 0.01
+    assert number(out, "max |tanh(z) - (2 sigmoid(2z) - 1)|") < 1e-12
+    assert math.isclose(number(out, "softmax sum"), 1.0)
+    assert (tmp_path / "activations.png").stat().st_size > 0
+
+
+def test_cross_entropy_identities_and_mse_saturation() -> None:
+    out = run("losses_entropy")
+    assert abs(number(out, "H(p) + KL - H(p,q)")) < 1e-12
+    assert number(out, "KL(p||q)") > 0
+    assert number(out, "cross_entropy vs -log softmax") < 1e-12
+    assert number(out, "max |dCE/dz - (softmax - onehot)|") < 1e-12
+    assert number(out, "binary cross-entropy vs two-class CE") < 1e-12
+    # confidently wrong: MSE through a sigmoid barely moves, cross-entropy pushes ~ -1
+    assert abs(number(out, "logit -6: MSE gradient")) < 0.01
+    assert number(out, "logit -6: CE gradient") < -0.99
+
+
+def test_backprop_by_hand_matches_autograd() -> None:
+    out = run("backprop_by_hand")
+    for name in ("W1", "b1", "W2", "b2"):
+        assert number(out, f"dC/d{name}: max |autograd - by hand|") < 1e-12
+
+
+def test_smaller_batches_more_updates_noisier_loss() -> None:
+    out = run("gradient_descent_variants")
+    names = ("batch", "mini-batch", "stochastic")
+    assert [number(out, f"{n} updates") for n in names] == [10, 80, 2560]
+    std = [number(out, f"{n} loss std over the last epoch") for n in names]
+    assert std[0] == 0.0 and std[0] < std[1] < std[2]
+    mse = {n: number(out, f"{n} final training MSE") for n in names}
+    assert mse["mini-batch"] < mse["batch"] and mse["stochastic"] < mse["batch"]
+    assert mse["mini-batch"] < 0.35  # the noise floor is 0.25
