@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import subprocess
 import sys
@@ -110,3 +111,20 @@ def test_bias_variance_curves_against_degree_and_l2_strength(tmp_path: Path) -> 
     assert number(out, "best lambda") not in (1e-8, 1.0)
     assert min(val_l) < val_l[0] / 10 and min(val_l) < val_l[-1] / 2
     assert (tmp_path / "bias_variance.png").stat().st_size > 0
+
+
+def test_l1_zeroes_useless_weights_l2_only_shrinks() -> None:
+    out = run("l1_vs_l2")
+    assert number(out, "l1: zero weights (|w| < 1e-2)") >= 12  # of the 17 useless ones
+    assert number(out, "l2: zero weights (|w| < 1e-2)") <= 6
+    assert number(out, "l1: mean |useless weight|") < number(out, "l2: mean |useless weight|") / 5
+    assert number(out, "l2: norm of useful weights") < number(out, "none: norm of useful weights")
+
+
+def test_early_stopping_stops_near_the_validation_minimum_and_restores_it() -> None:
+    out = run("early_stopping")
+    best_epoch = number(out, "full run: best epoch")
+    assert number(out, "full run: final val_loss") > 1.2 * number(out, "full run: best val_loss")
+    assert number(out, "early stopping: epochs") == best_epoch + 20  # patience 20
+    restored = number(out, "early stopping: restored val_loss")
+    assert math.isclose(restored, number(out, "full run: best val_loss"), rel_tol=1e-3)
