@@ -125,6 +125,8 @@ def test_early_stopping_stops_near_the_validation_minimum_and_restores_it() -> N
     out = run("early_stopping")
     best_epoch = number(out, "full run: best epoch")
     assert number(out, "full run: final val_loss") > 1.2 * number(out, "full run: best val_loss")
-    assert number(out, "early stopping: epochs") == best_epoch + 20  # patience 20
+    # patience 20: the run ends 20 epochs without improvement after the best (+1 for Keras's
+    # count, which includes the epoch that reached the limit)
+    assert best_epoch + 20 <= number(out, "early stopping: epochs") <= best_epoch + 21
     restored = number(out, "early stopping: restored val_loss")
     assert math.isclose(restored, number(out, "full run: best val_loss"), rel_tol=1e-3)
