@@ -109,3 +109,37 @@ def test_smaller_batches_more_updates_noisier_loss() -> None:
     mse = {n: number(out, f"{n} final training MSE") for n in names}
     assert mse["mini-batch"] < mse["batch"] and mse["stochastic"] < mse["batch"]
     assert mse["mini-batch"] < 0.35  # the noise floor is 0.25
+
+
+@pytest.mark.slow
+def test_mmse_ml_map_and_bayes_rule_match_their_closed_forms() -> None:
+    out = run("estimation_mmse_ml_map")
+    assert math.isclose(number(out, "mse: best constant"), number(out, "sample mean"), abs_tol=1e-3)
+    assert math.isclose(
+        number(out, "l1: best constant"), number(out, "sample median"), abs_tol=1e-2
+    )
+    assert number(out, "ML weights vs least squares, max diff") < 1e-6
+    assert number(out, "ML noise variance vs mean squared residual") < 1e-6
+    assert number(out, "MAP weights vs ridge closed form, max diff") < 1e-3
+    assert number(out, "MAP weight norm / ML weight norm") < 1.0  # the prior shrinks
+    assert number(out, "logistic posterior vs Bayes posterior, max diff") < 0.05
+    assert abs(number(out, "learned threshold") - number(out, "Bayes threshold")) < 0.1
+
+
+@pytest.mark.slow
+def test_cross_validated_search_picks_a_config_that_does_well_on_the_test_set() -> None:
+    out = run("hyperparameter_search")
+    assert number(out, "train size") == 300 and number(out, "test size") == 100
+    assert number(out, "configurations") == 6
+    assert number(out, "best CV accuracy") > number(out, "worst CV accuracy") + 0.2
+    assert number(out, "best lr") == 0.05  # 40 epochs at lr 1e-3 are far too few
+    assert number(out, "test accuracy of the chosen model") > 0.85
+
+
+@pytest.mark.slow
+def test_one_hidden_layer_approximates_the_target_given_enough_units(tmp_path: Path) -> None:
+    out = run("universal_approximation", tmp_path)
+    errors = {w: number(out, f"width {w}: max error") for w in (1, 2, 4, 8, 16)}
+    assert errors[1] > 0.3 and errors[2] > 0.3
+    assert errors[8] < 0.05 and errors[16] < 0.05
+    assert (tmp_path / "universal_approximation.png").stat().st_size > 0
