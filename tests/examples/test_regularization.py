@@ -130,3 +130,11 @@ def test_early_stopping_stops_near_the_validation_minimum_and_restores_it() -> N
     assert best_epoch + 20 <= number(out, "early stopping: epochs") <= best_epoch + 21
     restored = number(out, "early stopping: restored val_loss")
     assert math.isclose(restored, number(out, "full run: best val_loss"), rel_tol=1e-3)
+
+
+def test_augmented_training_keeps_accuracy_on_shifted_digits() -> None:
+    out = run("data_augmentation")
+    plain_shifted = number(out, "plain: shifted test accuracy")
+    assert number(out, "plain: test accuracy") > plain_shifted + 0.3  # shifts hurt the plain net
+    assert number(out, "augmented: shifted test accuracy") > plain_shifted + 0.3
+    assert number(out, "augmented: test accuracy") > 0.85
