@@ -143,3 +143,14 @@ def test_one_hidden_layer_approximates_the_target_given_enough_units(tmp_path: P
     assert errors[1] > 0.3 and errors[2] > 0.3
     assert errors[8] < 0.05 and errors[16] < 0.05
     assert (tmp_path / "universal_approximation.png").stat().st_size > 0
+
+
+def test_autograd_equals_the_product_of_jacobians_along_the_graph() -> None:
+    out = run("computational_graph")
+    assert "MatMul" in out and "Log" in out  # the recorded graph, printed as a tree
+    for name in ("a", "W", "b"):
+        assert number(out, f"dC/d{name}: max |autograd - Jacobian product|") < 1e-12
+    assert "softmax Jacobian shape = (3, 3)" in out
+    assert number(out, "softmax Jacobian vs diag(y) - y y^T") < 1e-12
+    assert number(out, "softmax Jacobian vs finite differences") < 1e-8
+    assert number(out, "softmax Jacobian row sums") < 1e-12  # softmax's outputs sum to 1
