@@ -57,7 +57,22 @@ def train(net: nn.Sequential, x: np.ndarray, y: np.ndarray) -> list[float]:
     return losses
 
 
+def check_formula() -> None:
+    """BatchNorm1d in training mode against x_hat = (x - mean_B) / sqrt(var_B + eps)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(3.0, 2.0, (32, 4))
+    bn = nn.BatchNorm1d(4, dtype=L.float64)
+    bn.weight.data[:] = [1.0, 2.0, 0.5, -1.0]  # gamma
+    bn.bias.data[:] = [0.0, 1.0, -1.0, 0.5]  # beta
+    out = bn(L.tensor(x)).detach().numpy()
+    x_hat = (x - x.mean(0)) / np.sqrt(x.var(0) + bn.eps)  # the batch's biased variance
+    by_hand = bn.weight.numpy() * x_hat + bn.bias.numpy()
+    print(f"batch norm vs gamma * x_hat + beta = {np.abs(out - by_hand).max():.2e}")
+    print(f"normalized batch mean = {np.abs(x_hat.mean(0)).max():.2e}")
+
+
 def main() -> None:
+    check_formula()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="folder for the PNG (default: a temp folder)")
     out = parser.parse_args().out or Path(tempfile.mkdtemp(prefix="lamina-"))

@@ -45,6 +45,14 @@ def main() -> None:
     kept = F.dropout(ones, P, training=True).numpy()
     print(f"dropout share of zeros = {(kept == 0).mean():.4f}")
     print(f"dropout mean of kept-and-scaled ones = {kept.mean():.4f}")
+    # Backward: the gradient flows only through the kept units, scaled the same way.
+    h = L.ones(1000, requires_grad=True)
+    dropped = F.dropout(h, P, training=True)
+    dropped.sum().backward()
+    mask_over_keep = (dropped.detach().numpy() != 0) / (1 - P)
+    print(
+        f"dropout backward vs mask / (1 - p) = {np.abs(h.grad.numpy() - mask_over_keep).max():.1e}"
+    )
 
     x_test = L.tensor(np.linspace(-3, 3, 50, dtype=np.float32).reshape(-1, 1))
     net.eval()

@@ -29,6 +29,7 @@ def number(stdout: str, key: str) -> float:
     return float(match.group(1))
 
 
+@pytest.mark.slow
 def test_sigmoid_gradients_vanish_relu_keep_scale_large_weights_explode(tmp_path: Path) -> None:
     out = run("vanishing_exploding_gradients", tmp_path)
     assert number(out, "sigmoid first/last ratio") < 1e-3
@@ -76,6 +77,7 @@ def test_mc_dropout_average_approaches_the_eval_output() -> None:
     out = run("dropout_ensemble")
     assert abs(number(out, "dropout share of zeros") - 0.5) < 0.01
     assert abs(number(out, "dropout mean of kept-and-scaled ones") - 1.0) < 0.02
+    assert number(out, "dropout backward vs mask / (1 - p)") == 0.0
     assert number(out, "eval passes differ by") == 0.0
     assert number(out, "std across train-mode passes") > 0.01
     gaps = [number(out, f"MC mean of {k} passes vs eval, mean abs gap") for k in (1, 10, 100, 1000)]
@@ -86,6 +88,8 @@ def test_mc_dropout_average_approaches_the_eval_output() -> None:
 @pytest.mark.slow
 def test_batch_norm_trains_the_deep_sigmoid_net_the_plain_one_does_not(tmp_path: Path) -> None:
     out = run("batchnorm_training", tmp_path)
+    assert number(out, "batch norm vs gamma * x_hat + beta") < 1e-12
+    assert number(out, "normalized batch mean") < 1e-12
     plain, bn = number(out, "plain final loss"), number(out, "bn final loss")
     assert plain > 1.0  # still near log(3) = 1.0986: chance level on three classes
     assert bn < 0.5 * plain
@@ -132,6 +136,7 @@ def test_early_stopping_stops_near_the_validation_minimum_and_restores_it() -> N
     assert math.isclose(restored, number(out, "full run: best val_loss"), rel_tol=1e-3)
 
 
+@pytest.mark.slow
 def test_augmented_training_keeps_accuracy_on_shifted_digits() -> None:
     out = run("data_augmentation")
     plain_shifted = number(out, "plain: shifted test accuracy")
