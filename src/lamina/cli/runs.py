@@ -1,8 +1,9 @@
 """Run folders: train a recipe into one, resume it, and evaluate, predict or generate from one.
 
 A run folder holds ``model.npz`` (weights and what the recipe's data needs at prediction
-time), ``config.json``, ``metrics.json``, ``history.csv``, ``curves.png`` and, for
-classifiers, ``confusion.png`` (and ``decision.png`` for 2-D inputs).
+time), ``config.json``, ``metrics.json``, ``history.csv``, ``curves.png``, ``filters.png``
+for a convolutional model (its first layer's filters) and, for classifiers, ``confusion.png``
+(and ``decision.png`` for 2-D inputs).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from lamina.cli.folder import (
 )
 from lamina.cli.recipe_file import RUN_KEYS, check_recipe, merge, read_recipe_file
 from lamina.cli.recipes import Data, Recipe, get_recipe
+from lamina.cli.text_baselines import TEXT_BASELINES
 from lamina.data import DataLoader, TensorDataset
 from lamina.distributed import broadcast_module, is_main
 from lamina.errors import check_positive_int
+from lamina.nn.conv import Conv1d, Conv2d
 from lamina.nn.module import Module
 from lamina.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
 from lamina.serialization import load, save
@@ -44,6 +47,7 @@ from lamina.training import (
     Trainer,
     plots,
 )
+from lamina.training.plot_images import plot_filters
 from lamina.training.registry import OPTIMIZERS
 
 __all__ = [
@@ -283,6 +287,8 @@ def _train_into(
     results["train_seconds"] = round(time.perf_counter() - started, 2)
     if not is_main():
         return results  # under mpiexec rank 0 writes the run folder
+    if spec["data"].get("source") in TEXT_BASELINES:  # e.g. TF-IDF beside a char CNN
+        results.update(TEXT_BASELINES[spec["data"]["source"]](seed))
     save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id}, run / "model.npz")
     write_json(run / "metrics.json", results)
     _pictures(recipe, trainer, data, run, history, grads)
@@ -294,6 +300,7 @@ def _pictures(
 ) -> None:
     plots.plot_history(history, run / "curves.png")
     plots.plot_gradient_norms(grads.norms, run / "gradients.png")
+    _first_filters(trainer.model, run / "filters.png")
     if recipe.kind != "classifier":
         return
     x, y = data.test
@@ -302,6 +309,16 @@ def _pictures(
     plots.plot_confusion_matrix(M.confusion_matrix(y, pred), run / "confusion.png", classes)
     if x.ndim == 2 and x.shape[1] == 2:
         plots.plot_decision_boundary(trainer.predict, x, y, run / "decision.png")
+
+
+def _first_filters(model: Module, path: Path) -> None:
+    """``filters.png``: the trained weights of the model's first Conv1d or Conv2d (none for a
+    model without one). A Conv1d filter (in_channels, k) is one tile, rows the input channels
+    (a character CNN's: the alphabet), columns the k positions."""
+    conv = next((m for m in model.modules() if isinstance(m, (Conv1d, Conv2d))), None)
+    if conv is not None:
+        w = conv.weight.data
+        plot_filters(w[:, None] if w.ndim == 3 else w, path)
 
 
 def _recipe_of(run: Path, config: dict[str, Any]) -> Recipe:

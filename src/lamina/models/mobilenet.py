@@ -72,6 +72,16 @@ class MobileNetV1(Module):
 
     Parameters at alpha 1.0, 1,000 classes, 3 input channels: 4,231,976 trainable; Keras counts
     4,253,864 with the 21,888 batch-norm running means and variances.
+
+    Small inputs: ``stem_stride=1`` (the CIFAR adaptation of pytorch-cifar and of Keras
+    examples: the first convolution keeps the resolution; the parameter count is unchanged).
+    With the ImageNet stride 2, a 28x28 digit is 14x14 after the stem and, after the four
+    stride-2 blocks, 1x1 for the last three blocks, whose 3x3 depthwise filters then see only
+    their centre tap. Measured on the MNIST sample at alpha 0.25 (Adam, batch 64), in lamina
+    and in a PyTorch copy alike: stride 2 trains slowly (train accuracy 0.40 after 2 epochs
+    at lr 0.002; 0.73 after 4), stride 1 with lr 0.005 reaches 0.95 in 8; eval-mode and
+    train-mode batch norm agree after the first epoch, so the running statistics are not
+    the cause. With stride 1 the maps go 28, 14, 7, 4, 2.
     """
 
     def __init__(
@@ -81,9 +91,15 @@ class MobileNetV1(Module):
         width_mult: float = 1.0,
         dropout: float = 1e-3,
         *,
+        stem_stride: int = 2,
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
+        if type(stem_stride) is not int or stem_stride not in (1, 2):
+            raise ValueError(
+                f"mobilenet_v1: stem_stride must be 2 (ImageNet) or 1 (small inputs), "
+                f"got {stem_stride!r}"
+            )
         if (
             not isinstance(width_mult, (int, float))
             or not 0 < width_mult <= 4
@@ -93,10 +109,10 @@ class MobileNetV1(Module):
                 f"mobilenet_v1: width_mult must be a number in (0, 4] giving at least one "
                 f"channel (>= 1/32), got {width_mult!r}"
             )
-        self.width_mult = width_mult
+        self.width_mult, self.stem_stride = width_mult, stem_stride
         c = int(32 * width_mult)
         self.stem = Sequential(
-            Conv2d(in_channels, c, 3, 2, 1, bias=False, rng=rng),
+            Conv2d(in_channels, c, 3, stem_stride, 1, bias=False, rng=rng),
             BatchNorm2d(c, eps=0.001),
             ReLU6(),
         )
@@ -119,8 +135,14 @@ class MobileNetV1(Module):
 
 
 def mobilenet_v1(
-    num_classes: int = 1000, in_channels: int = 3, width_mult: float = 1.0, *, rng=None
+    num_classes: int = 1000,
+    in_channels: int = 3,
+    width_mult: float = 1.0,
+    *,
+    stem_stride: int = 2,
+    rng=None,
 ) -> MobileNetV1:
     """MobileNet v1 with width multiplier ``width_mult`` (Keras ``alpha``): 4,231,976
-    parameters at 1.0 and 1,000 classes."""
-    return MobileNetV1(num_classes, in_channels, width_mult, rng=rng)
+    parameters at 1.0 and 1,000 classes. ``stem_stride=1`` for small inputs such as 28x28
+    digits (same parameters; see ``MobileNetV1``)."""
+    return MobileNetV1(num_classes, in_channels, width_mult, stem_stride=stem_stride, rng=rng)
