@@ -71,3 +71,30 @@ def test_lda_separates_where_pca_does_not() -> None:
     }
     assert spread["LDA"] > 5 * spread["PCA"]
     assert float(re.search(r"LDA training accuracy: (\S+)", out).group(1)) > 0.75  # type: ignore[union-attr]
+
+
+def test_confusion_matrix_rates_follow_the_formulas_and_the_threshold_trades_them() -> None:
+    out = run_example("confusion_matrix.py")
+    assert "course table: accuracy 0.7513 precision 0.6242 recall 0.8810" in out
+    rows = re.findall(
+        r"threshold (\S+): tp (\d+) fn (\d+) fp (\d+) tn (\d+); accuracy (\S+) "
+        r"precision (\S+) \(metrics (\S+)\) recall (\S+) \(metrics (\S+)\)",
+        out,
+    )
+    assert len(rows) == 2
+    for _, tp, fn, fp, tn, acc, prec, lib_prec, rec, lib_rec in rows:
+        assert prec == lib_prec and rec == lib_rec
+        assert int(tp) + int(fn) + int(fp) + int(tn) == 169
+        assert float(acc) > 0.9
+    (_, *low), (_, *high) = rows
+    assert float(high[6]) >= float(low[6]) and float(high[8]) <= float(low[8])  # prec up, rec down
+
+
+def test_gradient_descent_needs_scaled_features() -> None:
+    out = run_example("feature_scaling.py")
+    raw, scaled = re.search(r"condition number raw (\S+) scaled (\S+)", out).groups()
+    assert float(raw) > 1e6 and float(scaled) < 10
+    steps = re.search(r"steps raw (\d+) .* scaled (\d+)", out)
+    assert int(steps[1]) == 20_000 and int(steps[2]) < 100
+    means = [float(v) for v in re.search(r"means \[(\S+), (\S+)\]", out).groups()]
+    assert all(0 < abs(m) < 0.3 for m in means)
