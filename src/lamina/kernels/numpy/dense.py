@@ -1,4 +1,5 @@
-"""First-order backwards on arrays for the everyday ops: linear, ReLU, log-softmax, losses.
+"""First-order backwards on arrays for the everyday ops: linear, matmul, ReLU, log-softmax,
+losses.
 
 The reference backwards (``lamina.ops``) are written with lamina ops, so they record nothing
 when no graph is wanted but still pay a Tensor and a dispatch per step; these are the same
@@ -29,6 +30,32 @@ class Linear:
             g @ w if need[0] else None,
             g.T @ x if need[1] else None,
             g.sum(axis=0) if len(need) > 2 and need[2] else None,
+        )
+
+
+def _stacked(a: np.ndarray) -> np.ndarray:
+    """``a`` laid out so that NumPy's matmul hands each matrix of a stack to BLAS.
+
+    A stack (ndim > 2) seen through a transpose or a head split, such as K^T in attention,
+    sends ``matmul`` to its own loop, which runs 10-1000x slower than the copy made here.
+    """
+    return a if a.ndim < 3 or a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+@register("lamina.ops.linalg.MatMul", "numpy")
+class MatMul:
+    """y = a @ b; da = g @ b^T, db = a^T @ g, on stacks BLAS can take."""
+
+    def forward(ctx: Any, a, b):
+        return _stacked(a) @ _stacked(b)
+
+    def backward(ctx: Any, g):
+        a, b = ctx.arrays
+        need = ctx.needs_input_grad
+        g = _stacked(g)
+        return (
+            g @ _stacked(b.swapaxes(-1, -2)) if need[0] else None,
+            _stacked(a.swapaxes(-1, -2)) @ g if need[1] else None,
         )
 
 
