@@ -88,3 +88,12 @@ def test_smoothing_gives_unseen_bigrams_probability_and_kneser_ney_beats_add_one
     smoothed = {k: float(v) for k, v in perplexity.items() if k != "MLE (no smoothing)"}
     assert all(np.isfinite(v) for v in smoothed.values())
     assert smoothed["Kneser-Ney"] < smoothed["add-1"] and smoothed["factorized"] < smoothed["add-1"]
+
+
+def test_neural_lm_generalizes_to_a_context_it_never_saw() -> None:
+    out = run("neural_lm.py")
+    assert "'a glass of grape' among them: False" in out
+    assert re.search(r"after 'a glass of orange': juice \(P 0\.9\d|1\.00\)", out)
+    grape = re.search(r"after 'a glass of grape': (\w+) \(P (\S+)\)", out)
+    assert grape[1] == "juice" and float(grape[2]) > 0.5
+    assert re.search(r"after 'a glass of warm': milk", out)
