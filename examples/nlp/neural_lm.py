@@ -3,10 +3,10 @@ it never saw.
 
 "I want a glass of orange ___" (juice), "a glass of cold ___" (milk): the model reads the
 embeddings of the previous four words, concatenated, through a tanh layer to a softmax over
-the vocabulary. The training text never
-has "glass of grape", but "grape" is eaten where "orange", "apple" and "mango" are, so its
-learnt vector is shaped by the same contexts as theirs, and the model predicts "juice" after
-"a glass of grape": a count-based model has no count for that context to go on.
+the vocabulary. The training text never has "glass of grape", but "grape" is eaten where
+"orange", "apple" and "mango" are, so its learnt vector is shaped by the same contexts as
+theirs, and the model predicts "juice" after "a glass of grape": a count-based model has no
+count for that context to go on.
 
 Run: python examples/nlp/neural_lm.py
 """

@@ -95,3 +95,16 @@ def test_transformer_reverses_with_positions_and_guesses_without() -> None:
     out = run("transformer_toy.py")
     assert number(out, r"with positional encoding: (\S+)") > 0.95
     assert number(out, r"without positions: (\S+)") < 0.5
+
+
+def test_lstm_reads_negation_that_averaged_embeddings_cannot() -> None:
+    out = run("sentiment_rnn.py")
+    averaged = number(out, r"averaged embeddings: test accuracy (\S+)")
+    lstm = number(out, r"LSTM: test accuracy (\S+)")
+    assert lstm > 0.95 and averaged < 0.8  # "not" flips the meaning: an XOR
+    same = re.search(
+        r"averaged embeddings: P\(positive\) 'good , not bad' (\S+) 'bad , not good' (\S+)", out
+    )
+    assert same[1] == same[2]  # the same bag of words, the same score
+    flipped = re.search(r"LSTM: P\(positive\) 'good , not bad' (\S+) 'bad , not good' (\S+)", out)
+    assert float(flipped[1]) > 0.5 > float(flipped[2])
