@@ -70,6 +70,7 @@ INPLACE = [
     ("ReLU_kw", lambda: nn.ReLU(inplace=True), lambda: torch.nn.ReLU(inplace=True)),
     ("LeakyReLU_default", lambda: nn.LeakyReLU(), lambda: torch.nn.LeakyReLU()),
     ("ELU_kw", lambda: nn.ELU(alpha=0.5, inplace=True), lambda: torch.nn.ELU(0.5, inplace=True)),
+    ("SELU", lambda: nn.SELU(True), lambda: torch.nn.SELU(True)),
 ]
 
 
@@ -100,7 +101,7 @@ def test_activation_with_inplace_still_gives_gradients() -> None:
 @pytest.mark.parametrize("inplace", [False, True])
 def test_functional_inplace_matches_torch(inplace: bool) -> None:
     a = np.random.default_rng(2).standard_normal((2, 3, 4, 4))
-    for name, args in (("relu", ()), ("leaky_relu", (0.2,)), ("elu", (0.7,))):
+    for name, args in (("relu", ()), ("leaky_relu", (0.2,)), ("elu", (0.7,)), ("selu", ())):
         lx, tx = L.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
         lh, th = lx * 2, tx * 2
         ly = getattr(F, name)(lh, *args, inplace=inplace)

@@ -43,6 +43,7 @@ LAYERS = [
     LayerSpec("Tanh", nn.Tanh, torch.nn.Tanh, randn(3, 4)),
     LayerSpec("LeakyReLU", lambda: nn.LeakyReLU(0.2), lambda: torch.nn.LeakyReLU(0.2), randn(3, 4)),
     LayerSpec("ELU", lambda: nn.ELU(0.7), lambda: torch.nn.ELU(0.7), randn(3, 4)),
+    LayerSpec("SELU", nn.SELU, torch.nn.SELU, randn(3, 4)),
     LayerSpec("Softplus", nn.Softplus, torch.nn.Softplus, randn(3, 4)),
     LayerSpec("Softsign", nn.Softsign, torch.nn.Softsign, randn(3, 4)),
     LayerSpec("Softmax", lambda: nn.Softmax(1), lambda: torch.nn.Softmax(1), randn(3, 4)),

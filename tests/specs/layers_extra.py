@@ -213,4 +213,10 @@ LAYERS = [
         lambda: _OnCopy(torch.nn.ELU(0.7, True)),
         randn(3, 4),
     ),
+    LayerSpec(
+        "SELU_inplace",
+        lambda: _LaminaOnCopy(nn.SELU(True)),
+        lambda: _OnCopy(torch.nn.SELU(True)),
+        randn(3, 4),
+    ),
 ]

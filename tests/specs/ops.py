@@ -79,6 +79,7 @@ CORE: list[OpSpec] = [
         second_order=False,
     ),
     OpSpec("elu", lambda x: F.elu(x, 1.3), lambda x: TF.elu(x, 1.3), unary(), second_order=False),
+    OpSpec("selu", F.selu, TF.selu, unary(), second_order=False),
     OpSpec("softplus", F.softplus, TF.softplus, unary(), domain=(-25.0, 25.0)),
     OpSpec("softsign", F.softsign, TF.softsign, unary(), second_order=False),
     OpSpec(

@@ -18,6 +18,7 @@ from lamina.ops.gaussian import gelu
 __all__ = [
     "ELU",
     "GELU",
+    "SELU",
     "Hardtanh",
     "LeakyReLU",
     "LogSoftmax",
@@ -149,6 +150,27 @@ class ELU(Module):
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + _inplace(self)
+
+
+class SELU(Module):
+    """y = scale * (x if x > 0 else alpha * (exp(x) - 1)), alpha = 1.6733, scale = 1.0507:
+    self-normalizing with LeCun normal weights (Klambauer et al. 2017).
+
+    Parameters
+    ----------
+    inplace : bool, default=False
+        Write the output into the input tensor and return it.
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = bool(inplace)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return A.selu(x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace(self).lstrip(", ")
 
 
 class GELU(Module):

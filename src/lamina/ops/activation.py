@@ -12,7 +12,7 @@ from lamina.ops.elementwise import clip, exp, where
 from lamina.ops.inplace import update_
 from lamina.ops.reduce import sum
 
-__all__ = ["elu", "leaky_relu", "log_softmax", "relu", "softmax", "softplus", "softsign"]
+__all__ = ["elu", "leaky_relu", "log_softmax", "relu", "selu", "softmax", "softplus", "softsign"]
 
 
 def leaky_relu(x: TensorLike, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -30,6 +30,20 @@ def elu(x: TensorLike, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         return update_("elu", x, lambda t: elu(t, alpha))
     # exp of min(x, 0): the unused branch never overflows, so its zero gradient stays zero
     return where(x > 0, x, (exp(clip(x, max=0.0)) - 1) * alpha)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x: TensorLike, inplace: bool = False) -> Tensor:
+    """y = scale * elu(x, alpha), with Klambauer et al.'s alpha = 1.6733 and scale = 1.0507:
+    the constants that make zero mean and unit variance a fixed point of a layer with LeCun
+    normal weights (``init.calculate_gain("selu")``).  ``inplace=True`` writes y into x."""
+    x = as_tensor(x)
+    if inplace:
+        return update_("selu", x, selu)
+    return elu(x, SELU_ALPHA) * SELU_SCALE
 
 
 def relu(x: TensorLike, inplace: bool = False) -> Tensor:
