@@ -8,7 +8,9 @@ k x k x c_in filter over the padded input; each output pixel is
 its output side is  floor((n + 2p - d(k - 1) - 1) / s) + 1,  and a layer of c_out filters has
 (k*k*c_in + 1) * c_out parameters (one bias per filter). A depthwise-separable layer (a k x k
 filter per channel, then a 1 x 1 convolution) costs k*k*c_in + c_in*c_out weights instead of
-k*k*c_in*c_out: a fraction 1/c_out + 1/k^2 of the work.
+k*k*c_in*c_out: a fraction 1/c_out + 1/k^2 of the work. Sharing one filter across all
+positions keeps the weights few (sparse connectivity) and makes the layer shift with its
+input (translation equivariance).
 
 Run: python examples/cnn/conv_by_hand.py
 """
@@ -83,6 +85,22 @@ def parameter_counts() -> None:
     )
 
 
+def weight_sharing() -> None:
+    # One 5x5x3 filter bank slides over the whole image: its 456 weights serve every output
+    # position. A dense layer with the same input and output sizes needs a weight per pair.
+    conv = nn.Conv2d(3, 6, 5)
+    dense = (32 * 32 * 3 + 1) * (28 * 28 * 6)
+    shared = sum(p.numel() for p in conv.parameters())
+    print(f"sparse connectivity: conv {shared} weights, dense {dense:,}")
+    # Shared weights make the layer translation-equivariant: shift the input, the maps shift.
+    x = np.zeros((1, 3, 32, 32), dtype=np.float32)
+    x[0, :, 10:14, 8:12] = 1.0
+    y = conv(L.tensor(x)).numpy()
+    y_shifted = conv(L.tensor(np.roll(x, 2, axis=3))).numpy()
+    same = np.allclose(np.roll(y, 2, axis=3)[..., 2:], y_shifted[..., 2:], atol=1e-5)
+    print(f"input shifted 2 pixels right, feature maps shifted 2 right: {bool(same)}")
+
+
 def layer_in(layer: nn.Module) -> int:
     conv = layer if isinstance(layer, nn.Conv2d) else layer.depthwise
     return conv.in_channels
@@ -92,3 +110,4 @@ if __name__ == "__main__":
     one_pixel()
     output_sizes()
     parameter_counts()
+    weight_sharing()

@@ -127,3 +127,19 @@ def test_character_convolution_finds_the_trigram_wherever_it_is() -> None:
     assert scores["cat naps"] == (3, 0)  # same feature value, any position
     assert scores["no pets here"][0] < 3 and scores["cart act tac"][0] < 3
     assert "CharCNN logits: (5, 2)" in out
+
+
+def test_weight_sharing_is_few_weights_and_translation_equivariant() -> None:
+    out = run("conv_by_hand.py")
+    assert "sparse connectivity: conv 456 weights, dense 14,455,392" in out  # (5*5*3+1)*6
+    assert "input shifted 2 pixels right, feature maps shifted 2 right: True" in out
+
+
+@pytest.mark.slow  # four epochs of a small CNN on 1,260 digits (~4 s of CPU)
+def test_keras_style_cnn_learns_the_digits(tmp_path: Path) -> None:
+    out = run("train_cnn_keras_style.py", "--out", str(tmp_path))
+    assert "parameters: 6090" in out and "epochs run: 4" in out
+    first, last = re.search(r"training loss first (\S+) last (\S+)", out).groups()
+    assert float(last) < float(first) / 4
+    assert float(re.search(r"test accuracy (\S+)", out)[1]) > 0.9
+    assert (tmp_path / "history.png").stat().st_size > 1000
