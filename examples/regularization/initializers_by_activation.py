@@ -11,8 +11,7 @@ the signal's scale from layer to layer; a mismatched one lets it vanish (too sma
 or Xavier with ReLU, which halves the variance at every layer) or saturate (N(0, 1) weights
 with tanh: almost every unit sits at -1 or +1, where tanh' is near zero).
 
-lamina has no SELU layer yet; here it is composed from ELU:
-selu(x) = 1.0507 * elu(x, alpha=1.67326).
+SELU is selu(x) = 1.0507 * elu(x, alpha=1.67326) (``F.selu``).
 
 Run: python examples/regularization/initializers_by_activation.py [--out DIR]
 """
@@ -31,12 +30,6 @@ import lamina.nn.functional as F
 import lamina.nn.init as init
 
 DEPTH, WIDTH = 20, 256
-SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
-
-
-def selu(x: L.Tensor) -> L.Tensor:
-    """SELU (Klambauer et al. 2017): scale * elu(x, alpha), self-normalizing with LeCun init."""
-    return SELU_SCALE * F.elu(x, alpha=SELU_ALPHA)
 
 
 # name -> (activation, initializer of a (WIDTH, WIDTH) weight)
@@ -49,7 +42,7 @@ PAIRS: dict[str, tuple[Callable, Callable]] = {
     ),
     "relu + xavier": (F.relu, lambda w, g: init.xavier_normal_(w, rng=g)),
     "relu + he": (F.relu, lambda w, g: init.kaiming_normal_(w, nonlinearity="relu", rng=g)),
-    "selu + lecun": (selu, lambda w, g: init.lecun_normal_(w, rng=g)),
+    "selu + lecun": (F.selu, lambda w, g: init.lecun_normal_(w, rng=g)),
 }
 
 
