@@ -91,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--temperature", type=float, default=0.8)
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--prime", default="The ")
+    g.add_argument(
+        "--top-k",
+        type=int,
+        help="sample among the K most probable tokens only (1: greedy; default: all)",
+    )
     tr = sub.add_parser("translate", help="decode text with a seq2seq run (seq2seq-dates)")
     tr.add_argument("run")
     tr.add_argument("text", nargs="+")
@@ -121,6 +126,9 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     seed = getattr(args, "seed", None)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         parser.error(f"--seed must be an integer in [0, {MAX_SEED}], got {seed}")
+    top_k = getattr(args, "top_k", None)
+    if top_k is not None and not 0 < top_k <= MAX_LENGTH:
+        parser.error(f"--top-k must be a positive integer up to {MAX_LENGTH}, got {top_k}")
     for name in ("lr", "temperature"):
         value = getattr(args, name, None)
         if value is not None and not (math.isfinite(value) and value > 0):
@@ -216,7 +224,7 @@ def _run(args: argparse.Namespace) -> None:
         for row in rows if not args.out else []:
             print("\t".join(str(v) for v in row[:3]))
     elif args.command == "generate":
-        print(generate(args.run, args.length, args.temperature, args.seed, args.prime))
+        print(generate(args.run, args.length, args.temperature, args.seed, args.prime, args.top_k))
     elif args.command == "translate":
         from lamina.cli.seq2seq_runs import translate
 

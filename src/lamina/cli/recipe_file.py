@@ -48,6 +48,8 @@ NETWORKS += ("TinyYOLO", "EmbeddingNet")
 TASKS += ("translation",)  # sequence-to-sequence recipes (lamina.cli.seq2seq_runs)
 SOURCES += ("dates",)
 NETWORKS += ("Seq2Seq",)
+SOURCES += ("python-docs-words", "python-docs-ngrams")  # word-level LMs (lamina.cli.lm_runs)
+NETWORKS += ("NNLM", "WordLSTM", "CharTransformer")
 
 
 class RecipeError(RunError):
@@ -186,6 +188,26 @@ NETWORK_ARGS["Seq2Seq"] = {
     "hidden_size": _int(1),
     "cell": _choice(("gru", "lstm")),
     "attention": _choice(("additive", "dot", "general", "none")),
+}
+NETWORK_ARGS["NNLM"] = {  # its context (n - 1 words) comes from the data
+    "embedding_dim": _int(1),
+    "hidden_size": _int(1),
+    "direct": _bool,
+}
+NETWORK_ARGS["WordLSTM"] = {
+    "embedding_dim": _int(1),
+    "hidden_size": _int(1),
+    "num_layers": _int(1, 16),
+    "dropout": _num(0, 1, hi_open=True),
+    "tie_weights": _bool,
+}
+NETWORK_ARGS["CharTransformer"] = {
+    "d_model": _int(1),
+    "nhead": _int(1),
+    "num_layers": _int(1, 64),
+    "dim_feedforward": _int(1),
+    "max_len": _int(1),
+    "dropout": _num(0, 1, hi_open=True),
 }
 DEFAULTS: dict[str, Any] = {
     "description": "",

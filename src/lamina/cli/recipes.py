@@ -175,6 +175,21 @@ SOURCES["dates"] = (_dates, "translation", (32,))
 KINDS["translation"] = "translator"  # lamina.cli.seq2seq_runs
 
 
+def _lm_source(name: str) -> Callable[[int], Data]:
+    """A loader of ``lamina.cli.lm_runs``, imported when called (it imports this module)."""
+
+    def load(seed: int) -> Data:
+        from lamina.cli import lm_runs
+
+        return getattr(lm_runs, name)(seed)
+
+    return load
+
+
+SOURCES["python-docs-words"] = (_lm_source("word_data"), "language_model", (35,))
+SOURCES["python-docs-ngrams"] = (_lm_source("ngram_data"), "language_model", (4,))
+
+
 def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
     """The recipe's ``model`` table built for the data (``extra``: input shape, classes)."""
     if "layers" in spec:
@@ -185,6 +200,10 @@ def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
         from lamina.cli.seq2seq_runs import build_seq2seq
 
         return build_seq2seq(spec, extra)
+    if network in ("NNLM", "WordLSTM", "CharTransformer"):
+        from lamina.cli.lm_runs import build_language_model
+
+        return build_language_model(spec, extra)
     if network in ("TinyYOLO", "EmbeddingNet"):
         from lamina.cli.vision_runs import build_vision_model
 

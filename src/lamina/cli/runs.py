@@ -27,6 +27,7 @@ from lamina.cli.folder import (
     read_json,
     write_json,
 )
+from lamina.cli.lm_runs import LM_SOURCES, check_top_k, generate_text, kneser_ney_baseline
 from lamina.cli.recipe_file import RUN_KEYS, check_recipe, merge, read_recipe_file
 from lamina.cli.recipes import Data, Recipe, get_recipe
 from lamina.cli.text_baselines import TEXT_BASELINES
@@ -287,6 +288,8 @@ def _train_into(
     results["train_seconds"] = round(time.perf_counter() - started, 2)
     if not is_main():
         return results  # under mpiexec rank 0 writes the run folder
+    if recipe.kind == "language_model" and spec["data"].get("source") in LM_SOURCES:
+        results.update(kneser_ney_baseline(spec["data"]["source"]))  # beside test_perplexity
     if spec["data"].get("source") in TEXT_BASELINES:  # e.g. TF-IDF beside a char CNN
         results.update(TEXT_BASELINES[spec["data"]["source"]](seed))
     save({"model": model.state_dict(), "extra": data.extra, "run_id": run_id}, run / "model.npz")
@@ -411,8 +414,13 @@ def generate(
     temperature: float = 1.0,
     seed: int = 0,
     prime: str = "The ",
+    top_k: int | None = None,
 ) -> str:
-    """Text sampled from a language-model run, starting from ``prime``."""
+    """Text sampled from a language-model run, starting from ``prime``.
+
+    Each token is drawn from softmax(logits / temperature), restricted to the ``top_k``
+    most probable tokens when given (renormalized; 1 is greedy decoding).
+    """
     if (
         isinstance(length, bool)
         or not isinstance(length, (int, np.integer))
@@ -424,18 +432,8 @@ def generate(
     ):
         raise RunError(f"generate: temperature must be a finite number > 0, got {temperature!r}")
     seed = check_seed("generate", seed)
+    check_top_k(top_k, MAX_LENGTH)
     recipe, model, extra, _ = load_run(run)
     if recipe.kind != "language_model":
         raise RunError(f"{recipe.name} is a {recipe.kind}; 'generate' needs a language model")
-    vocab = str(extra["vocab"])
-    lookup = {c: i for i, c in enumerate(vocab)}
-    unknown = sorted({c for c in prime if c not in lookup})
-    if unknown or not prime:
-        raise RunError(
-            f"generate: prime must be non-empty text over the run's vocabulary; "
-            f"{'unknown characters: ' + repr(''.join(unknown)) if unknown else 'got empty text'}"
-        )
-    ids = model.generate(
-        [lookup[c] for c in prime], int(length), float(temperature), np.random.default_rng(seed)
-    )
-    return prime + "".join(vocab[i] for i in ids)
+    return generate_text(model, extra, prime, int(length), float(temperature), top_k, seed)

@@ -108,3 +108,8 @@ class WordLSTM(Module):
     def forward(self, ids: Tensor, state: object = None) -> Tensor:
         out, _ = self.rnn(self.embedding(as_tensor(ids)), state)
         return self.head(out)
+
+    def step(self, ids: Tensor, state: object = None) -> tuple[Tensor, object]:
+        """Logits (N, L, vocab_size) and the LSTM's final (h, c), to carry on sampling."""
+        out, state = self.rnn(self.embedding(as_tensor(ids)), state)
+        return self.head(out), state
