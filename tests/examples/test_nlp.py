@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "nlp" / "text_walkthrough.py"
 
 
+@pytest.mark.slow  # word2vec and n-gram models on the Python docs corpus (~2 s of CPU)
 def test_text_walkthrough_runs_and_reports_each_stage():
     done = subprocess.run(
         [sys.executable, str(EXAMPLE)], capture_output=True, text=True, timeout=120, check=False
@@ -70,6 +72,7 @@ def test_cooccurrence_matrix_is_the_course_table_and_svd_is_optimal() -> None:
     assert "word vectors: (6, 2)" in out
 
 
+@pytest.mark.slow  # three embedding models trained on 3,000 sentences (~2 s of CPU, 6 s loaded)
 def test_word2vec_and_glove_solve_the_analogies() -> None:
     out = run("word_vectors.py")
     assert "one-hot cosine(man, woman) 0.0, (man, king) 0.0" in out
