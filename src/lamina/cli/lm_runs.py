@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 
 from lamina import datasets
+from lamina.autodiff.grad_mode import no_grad
+from lamina.autodiff.tensor import Tensor
 from lamina.cli.folder import RunError
 from lamina.cli.recipes import Data, char_windows
 from lamina.models.gpt import CharTransformer, sample_next
@@ -178,21 +180,18 @@ def sample_ids(
     (a shorter prime is left-padded with its first id); a Transformer reads the last
     ``max_len``.
     """
-    from lamina.autodiff.grad_mode import no_grad
-    from lamina.autodiff.tensor import Tensor
-
     if hasattr(model, "generate") and not hasattr(model, "step"):
-        return model.generate(prime, length, temperature, top_k, rng)  # type: ignore[operator]
+        return model.generate(prime, length, temperature, top_k, rng)
     was_training, ids = model.training, list(prime)
     model.eval()
     with no_grad():
         if hasattr(model, "step"):  # CharRNN, WordLSTM
-            logits, state = model.step(Tensor(np.asarray([ids])))  # type: ignore[operator]
+            logits, state = model.step(Tensor(np.asarray([ids])))
             for _ in range(length):
                 ids.append(sample_next(logits.numpy()[0, -1], temperature, top_k, rng))
-                logits, state = model.step(Tensor(np.asarray([[ids[-1]]])), state)  # type: ignore[operator]
+                logits, state = model.step(Tensor(np.asarray([[ids[-1]]])), state)
         else:  # NNLM
-            context = int(model.context)  # type: ignore[arg-type]
+            context = int(model.context)
             for _ in range(length):
                 window = ([ids[0]] * context + ids)[-context:]
                 logits = model(Tensor(np.asarray([window])))
