@@ -207,6 +207,9 @@ def _run(args: argparse.Namespace) -> None:
             "test_verification_accuracy",
             "test_auc",
             "test_exact_match",
+            "test_word_accuracy",
+            "test_phoneme_error_rate",
+            "test_token_accuracy",
         )
         for key in shown:
             if key in results and distributed.is_main():

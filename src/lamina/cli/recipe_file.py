@@ -47,6 +47,10 @@ SOURCES += ("shapes", "mnist-unseen")
 NETWORKS += ("TinyYOLO", "EmbeddingNet")
 TASKS += ("translation",)  # sequence-to-sequence recipes (lamina.cli.seq2seq_runs)
 SOURCES += ("dates",)
+SOURCES += ("cmudict",)  # g2p-cmudict (lamina.cli.g2p)
+TASKS += ("tagging",)  # tagger-turkish (lamina.cli.sequence_runs)
+SOURCES += ("vader-movie-words", "turkish-treebank")
+NETWORKS += ("BiLSTMClassifier", "BiLSTMTagger")
 NETWORKS += ("Seq2Seq",)
 SOURCES += ("python-docs-words", "python-docs-ngrams")  # word-level LMs (lamina.cli.lm_runs)
 NETWORKS += ("NNLM", "WordLSTM", "CharTransformer")
@@ -189,6 +193,12 @@ NETWORK_ARGS["Seq2Seq"] = {
     "cell": _choice(("gru", "lstm")),
     "attention": _choice(("additive", "dot", "general", "none")),
 }
+NETWORK_ARGS["BiLSTMClassifier"] = {
+    "embedding_dim": _int(1),
+    "hidden_size": _int(1),
+    "dropout": _num(0, 1, hi_open=True),
+}
+NETWORK_ARGS["BiLSTMTagger"] = {**NETWORK_ARGS["BiLSTMClassifier"], "suffix_dim": _int(1)}
 NETWORK_ARGS["NNLM"] = {  # its context (n - 1 words) comes from the data
     "embedding_dim": _int(1),
     "hidden_size": _int(1),

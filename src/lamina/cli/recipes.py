@@ -172,6 +172,31 @@ def _dates(seed: int) -> Data:
 
 
 SOURCES["dates"] = (_dates, "translation", (32,))
+
+
+def _cmudict(seed: int) -> Data:
+    from lamina.cli.g2p import cmudict_data  # it imports this module
+
+    return cmudict_data(seed)
+
+
+SOURCES["cmudict"] = (_cmudict, "translation", (32,))
+
+
+def _sequence(name: str) -> Callable[[int], Data]:
+    """A loader of ``lamina.cli.sequence_runs``, imported when called (it imports this module)."""
+
+    def load(seed: int) -> Data:
+        from lamina.cli import sequence_runs
+
+        return getattr(sequence_runs, name)(seed)
+
+    return load
+
+
+SOURCES["vader-movie-words"] = (_sequence("vader_words_data"), "classification", (64,))
+SOURCES["turkish-treebank"] = (_sequence("treebank_data"), "tagging", (96, 2))
+KINDS["tagging"] = "tagger"  # lamina.cli.sequence_runs
 KINDS["translation"] = "translator"  # lamina.cli.seq2seq_runs
 
 
@@ -204,6 +229,10 @@ def build_model(spec: dict[str, Any], extra: dict[str, Any]) -> Module:
         from lamina.cli.lm_runs import build_language_model
 
         return build_language_model(spec, extra)
+    if network in ("BiLSTMClassifier", "BiLSTMTagger"):
+        from lamina.cli.sequence_runs import build_sequence_model
+
+        return build_sequence_model(spec, extra)
     if network in ("TinyYOLO", "EmbeddingNet"):
         from lamina.cli.vision_runs import build_vision_model
 

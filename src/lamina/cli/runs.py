@@ -179,6 +179,10 @@ def train(
             from lamina.cli.seq2seq_runs import train_translation
 
             return run, train_translation(recipe, run, verbose, splits)
+        if recipe.task == "tagging":  # its own loop: sequence_runs
+            from lamina.cli.sequence_runs import train_tagging
+
+            return run, train_tagging(recipe, run, verbose, splits)
         results = _train_into(recipe, run, verbose, data=splits)
     return run, results
 
@@ -385,10 +389,14 @@ def evaluate(run: str | os.PathLike[str]) -> dict[str, float]:
 
         return evaluate_vision(recipe, model, data)
     if recipe.task == "translation":
-        from lamina.cli.seq2seq_runs import exact_match
+        from lamina.cli.seq2seq_runs import evaluate_translation
 
         # a translation run's model is the Seq2Seq its recipe built; load_run types it Module
-        return {"test_exact_match": exact_match(model, *data.test)}  # type: ignore[arg-type]
+        return evaluate_translation(model, data)  # type: ignore[arg-type]
+    if recipe.task == "tagging":
+        from lamina.cli.sequence_runs import evaluate_tagging
+
+        return evaluate_tagging(model, data)
     if data.extra.get("fingerprint") != extra.get("fingerprint"):
         raise RunError(
             f"{run}: the data file {recipe.spec['data'].get('path')} changed since training; "

@@ -32,4 +32,5 @@ def vader_tfidf_logreg(seed: int) -> dict[str, float]:
 
 TEXT_BASELINES: dict[str, Callable[[int], dict[str, float]]] = {
     "vader-movies": vader_tfidf_logreg,
+    "vader-movie-words": vader_tfidf_logreg,  # lstm-sentiment: the same split, as words
 }  # data source -> its baseline's figures, added to metrics.json by lamina.cli.runs
