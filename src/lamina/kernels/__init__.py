@@ -8,13 +8,12 @@ the same maths on arrays, written for the machine. A mode names a set of kernels
 - ``"numpy"``: the NumPy tricks (``lamina.kernels.numpy``): im2col, blocked batch norm, the
   LSTM scan, max-pool tournaments, first-order backwards written on arrays;
 - ``"numba"``: compiled kernels (``lamina.kernels.numba``, the ``lamina[fast]`` extra), over
-  the NumPy ones: an op without a Numba kernel runs its NumPy kernel.
+  the NumPy ones: an op without a Numba kernel runs its NumPy kernel. None is registered
+  today: measured one by one on the benchmark shapes, no compiled kernel beat its NumPy twin
+  (``lamina.kernels.numba``'s docstring has the figures), so this mode runs the NumPy ones.
 
 Switch with ``use(mode)``, as a call or a context manager, or with ``LAMINA_KERNELS=mode`` in
 the environment (read once, at import). The default is the fastest mode measured: "numpy".
-The Numba kernels are opt-in (``use("numba")``) until a quiet benchmark run shows them
-faster: on this session's measurements they were no faster than NumPy's on the benchmark
-networks (slower on LeNet's small convolutions) and cost a compile on first use.
 Every mode gives the same values within float tolerance (the op registry and layer contract
 suites run under each).
 
