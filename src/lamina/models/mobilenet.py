@@ -73,15 +73,17 @@ class MobileNetV1(Module):
     Parameters at alpha 1.0, 1,000 classes, 3 input channels: 4,231,976 trainable; Keras counts
     4,253,864 with the 21,888 batch-norm running means and variances.
 
-    Small inputs: ``stem_stride=1`` (the CIFAR adaptation of pytorch-cifar and of Keras
-    examples: the first convolution keeps the resolution; the parameter count is unchanged).
-    With the ImageNet stride 2, a 28x28 digit is 14x14 after the stem and, after the four
-    stride-2 blocks, 1x1 for the last three blocks, whose 3x3 depthwise filters then see only
-    their centre tap. Measured on the MNIST sample at alpha 0.25 (Adam, batch 64), in lamina
+    Small inputs: ``stem_stride=1``, the usual CIFAR adaptation (conv1 stride 1 in the
+    MobileNet of kuangliu's pytorch-cifar): the first convolution keeps the resolution; the
+    parameter count is unchanged.
+    With the ImageNet stride 2, a 28x28 digit is 14x14 after the stem, 2x2 from the sixth
+    block on and 1x1 in the last two, whose 3x3 depthwise filters then see only their centre
+    tap. Measured on the MNIST sample at alpha 0.25 (Adam, batch 64), in lamina
     and in a PyTorch copy alike: stride 2 trains slowly (train accuracy 0.40 after 2 epochs
     at lr 0.002; 0.73 after 4), stride 1 with lr 0.005 reaches 0.95 in 8; eval-mode and
     train-mode batch norm agree after the first epoch, so the running statistics are not
-    the cause. With stride 1 the maps go 28, 14, 7, 4, 2.
+    the cause. With stride 1 the maps go 28, 14, 7, 4, 2 and ``mobilenet-mnist`` (15 epochs,
+    lr 0.005, cosine, augmentation) reaches 98.2% test accuracy.
     """
 
     def __init__(
