@@ -23,7 +23,7 @@ from lamina.cli.sequence_runs import (
 )
 
 TAGGER_BASELINE = 0.8942  # most frequent tag per form, on the 8,025 test tokens
-TAGGER_THRESHOLD = 0.92  # the default run (seed 0) measured 0.9356; the baseline 0.8942
+TAGGER_THRESHOLD = 0.925  # the default run (seed 0, 29 CPU s) measured 0.9356; baseline 0.8942
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
