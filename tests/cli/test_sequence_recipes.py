@@ -124,23 +124,13 @@ def test_tagger_default_run_beats_the_most_frequent_tag(tmp_path: Path, capsys):
     assert code == 0 and f"{metrics['test_token_accuracy']:.4f}" in out
 
 
-SENTIMENT_SHORT = 2  # epochs
-SENTIMENT_THRESHOLD = 0.0  # set below
+SENTIMENT_THRESHOLD = 0.70  # the default run (seed 0, 33 CPU s) measured 0.7261
 
 
 @pytest.mark.slow
-def test_lstm_sentiment_short_run_reports_the_baseline(tmp_path: Path, capsys):
+def test_lstm_sentiment_default_run_reports_the_baseline(tmp_path: Path, capsys):
     run = tmp_path / "run"
-    code, _, err = _cli(
-        capsys,
-        "train",
-        "lstm-sentiment",
-        "--epochs",
-        str(SENTIMENT_SHORT),
-        "--out",
-        str(run),
-        "--quiet",
-    )
+    code, _, err = _cli(capsys, "train", "lstm-sentiment", "--out", str(run), "--quiet")
     assert code == 0, err
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["baseline_tfidf_logreg_accuracy"] == pytest.approx(0.7394, abs=1e-4)

@@ -72,8 +72,7 @@ def _lengths(ids: np.ndarray) -> np.ndarray:
 
 class BiLSTMClassifier(Module):
     """Many-to-one: y = W [h_fwd(last word); h_bwd(first word)] + b over an LSTM that reads
-    the word embeddings both ways (dropout on the embeddings and on the features). Input
-    (N, L) word ids (0 = padding), output (N, classes)."""
+    the word embeddings both ways. Input (N, L) word ids (0 = padding), output (N, classes)."""
 
     def __init__(
         self,
@@ -96,8 +95,7 @@ class BiLSTMClassifier(Module):
     def forward(self, x: Any) -> Tensor:
         ids = np.asarray(getattr(x, "data", x))
         lengths = _lengths(ids)
-        emb = self.dropout(self.embedding(ids[:, : lengths.max()]))
-        _, (h, _) = self.lstm(emb, lengths=lengths)
+        _, (h, _) = self.lstm(self.embedding(ids[:, : lengths.max()]), lengths=lengths)
         return self.out(self.dropout(cat([h[-2], h[-1]], -1)))
 
 
