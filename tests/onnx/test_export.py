@@ -157,20 +157,27 @@ class _FirstOut(nn.Module):
         return self.inner(x)[0]
 
 
-SHIPPED = ["lenet-mnist", "mlp-digits", "spirals-mlp", "charlstm-pydocs"]  # bundled data
+# Every built-in recipe's network, built as its default run builds it, on its own test
+# inputs. Not exported, each for its reason (their weights travel as safetensors):
+NOT_EXPORTED = {
+    # encoder-decoders: they decode step by step, with search, in Python
+    "seq2seq-dates": "decoder loop",
+    "g2p-cmudict": "decoder loop",
+    # padded batches: their LSTMs run with lengths=, which has no ONNX sequence_lens mapping
+    "lstm-sentiment": "lengths=",
+    "tagger-turkish": "lengths=",
+}
+SHIPPED = [name for name in RECIPES if not name.endswith("-default") and name not in NOT_EXPORTED]
 
 
 @pytest.mark.parametrize("name", SHIPPED, ids=SHIPPED)
 def test_every_recipe_model_exports_and_runs_in_onnx_runtime(name: str, tmp_path: Path) -> None:
     recipe = RECIPES[name]
-    extra = recipe.data(0).extra
-    model = recipe.build(extra)
-    shape = recipe.input_shape(extra)
-    if recipe.input_dtype == "int64":
-        make = lambda n: R.integers(0, len(extra["vocab"]), (n, *shape))  # noqa: E731
-    else:
-        make = lambda n: _f(n, *shape)  # noqa: E731
-    _check(model, make, tmp_path)
+    data = recipe.data(0)
+    L.manual_seed(0)
+    model = recipe.build(data.extra)
+    x = np.asarray(data.test[0])  # real inputs of the recipe's own test split
+    _check(model, lambda n: x[:n], tmp_path)
 
 
 def test_parameters_become_initializers_named_as_in_state_dict() -> None:

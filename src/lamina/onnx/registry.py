@@ -42,6 +42,7 @@ from lamina.ops.elementwise import (
     Tanh,
     Where,
 )
+from lamina.ops.gaussian import _Erf
 from lamina.ops.index import GetItem
 from lamina.ops.layout import Copy
 from lamina.ops.linalg import MatMul
@@ -88,6 +89,7 @@ _SAME = {
     Copy: "Identity",
     Sin: "Sin",
     Cos: "Cos",
+    _Erf: "Erf",
 }
 
 
