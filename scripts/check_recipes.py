@@ -28,7 +28,8 @@ PATTERNS = (  # README's wording -> metrics.json key (percent figures are writte
     (r"([0-9.]+)% test token accuracy", "test_token_accuracy"),
 )
 ROW = re.compile(
-    r"^\| `([a-z0-9-]+)`(?: \(default\))? \|.*?\| ([^|]*?(?:accuracy|perplexity|mAP|exact match)[^|]*) \|"
+    r"^\| `([a-z0-9-]+)`(?: \(default\))? \|.*?\| "
+    r"([^|]*?(?:accuracy|perplexity|mAP|exact match)[^|]*) \|"
 )
 
 
