@@ -176,28 +176,18 @@ def test_resnet_cifar_refuses_a_depth_not_6n_plus_2(depth):
 
 # ------------------------------------------------------------------ character CNN
 class TorchCharCNN(tnn.Module):
-    def __init__(self, num_classes: int, alphabet: int, length: int, f: int, hidden: int):
+    def __init__(
+        self, num_classes: int, alphabet: int, length: int, f: int, hidden: int, bn: bool = False
+    ):
         super().__init__()
-        out = length
-        for kernel, pool in ((7, 3), (7, 3), (3, 1), (3, 1), (3, 1), (3, 3)):
+        out, layers = length, []
+        for i, (kernel, pool) in enumerate(((7, 3), (7, 3), (3, 1), (3, 1), (3, 1), (3, 3))):
             out = (out - kernel + 1) // pool
-        self.features = tnn.Sequential(
-            tnn.Conv1d(alphabet, f, 7),
-            tnn.ReLU(),
-            tnn.MaxPool1d(3),
-            tnn.Conv1d(f, f, 7),
-            tnn.ReLU(),
-            tnn.MaxPool1d(3),
-            tnn.Conv1d(f, f, 3),
-            tnn.ReLU(),
-            tnn.Conv1d(f, f, 3),
-            tnn.ReLU(),
-            tnn.Conv1d(f, f, 3),
-            tnn.ReLU(),
-            tnn.Conv1d(f, f, 3),
-            tnn.ReLU(),
-            tnn.MaxPool1d(3),
-        )
+            layers.append(tnn.Conv1d(alphabet if i == 0 else f, f, kernel, bias=not bn))
+            layers += [tnn.BatchNorm1d(f)] if bn else []
+            layers.append(tnn.ReLU())
+            layers += [tnn.MaxPool1d(pool)] if pool > 1 else []
+        self.features = tnn.Sequential(*layers)
         self.classifier = tnn.Sequential(
             tnn.Linear(out * f, hidden),
             tnn.ReLU(),
@@ -217,16 +207,21 @@ def test_char_cnn_parameter_count_for_70_characters_and_length_1014():
     assert len(models.ALPHABET) == 70 and net.features[0].in_channels == 70
     assert count(net) == 11_339_780
     assert count(models.char_cnn(2)) == 11_337_730
+    assert count(models.char_cnn(4, batch_norm=True)) == 11_339_780 + 6 * 256  # 2f - f each
 
 
-def test_char_cnn_matches_its_torch_twin_on_one_hot_codes():
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_char_cnn_matches_its_torch_twin_on_one_hot_codes(batch_norm):
     texts = ["A gorgeous, witty film!", "dull and ~overlong~ (2/10)", "\u00e9t\u00e9 ok"]
-    net = models.char_cnn(3, length=160, features=32, hidden=64, rng=np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    net = models.char_cnn(3, length=160, features=32, hidden=64, batch_norm=batch_norm, rng=rng)
+    if batch_norm:
+        randomize_running_stats(net)
     codes = models.encode_chars(texts, length=160)
     one_hot = net.one_hot(codes).data
     assert one_hot.shape == (3, 70, 160) and one_hot.dtype == np.float32
     assert (one_hot.sum(axis=1) <= 1).all()  # unknown characters and padding: all zeros
-    ref = TorchCharCNN(3, 70, 160, 32, 64)
+    ref = TorchCharCNN(3, 70, 160, 32, 64, batch_norm)
     assert relative_error(net, ref, one_hot) <= TOL
     np.testing.assert_allclose(net(L.tensor(codes)).data, net(L.tensor(one_hot)).data)
 

@@ -159,7 +159,12 @@ NETWORK_ARGS: dict[str, dict[str, Check]] = {
     },
     "ResNetCifar": {"depth": _int(8, 1000)},
     "MobileNetV1": {"width_mult": _num(1 / 32, 4), "stem_stride": _int(1, 2)},
-    "CharCNN": {"features": _int(1, 4096), "hidden": _int(1), "dropout": _num(0, 1, hi_open=True)},
+    "CharCNN": {
+        "features": _int(1, 4096),
+        "hidden": _int(1),
+        "dropout": _num(0, 1, hi_open=True),
+        "batch_norm": _bool,
+    },
 }
 SCHEDULE: dict[str, Check] = {
     "name": _choice(SCHEDULES),

@@ -14,6 +14,7 @@ from lamina.nn.conv import Conv1d
 from lamina.nn.dropout import Dropout
 from lamina.nn.linear import Flatten, Linear
 from lamina.nn.module import Module
+from lamina.nn.norm import BatchNorm1d
 from lamina.nn.pool import MaxPool1d
 
 __all__ = ["ALPHABET", "CharCNN", "char_cnn", "encode_chars"]
@@ -38,8 +39,11 @@ def encode_chars(texts: Iterable[str], alphabet: str = ALPHABET, length: int = 1
     return out
 
 
+_LAYERS = ((7, 3), (7, 3), (3, 1), (3, 1), (3, 1), (3, 3))  # (kernel, max pool) of each Conv1d
+
+
 def _out_length(length: int) -> int:
-    for kernel, pool in ((7, 3), (7, 3), (3, 1), (3, 1), (3, 1), (3, 3)):
+    for kernel, pool in _LAYERS:
         length = (length - kernel + 1) // pool
     return length
 
@@ -59,6 +63,15 @@ class CharCNN(Module):
     Parameters for 70 characters, length 1,014: 11,339,780 at 4 classes (AG News);
     11,337,730 at 2. Conv: 70*256*7 + 256, 256*256*7 + 256, 4 x (256*256*3 + 256);
     dense 34*256*1024 + 1024, 1024*1024 + 1024, 1024*classes + classes.
+
+    ``batch_norm=True`` (not in the paper) puts a ``BatchNorm1d`` after each convolution,
+    before its ReLU, and drops the convolutions' biases (the norm's shift replaces them):
+    y = (conv(x) - mean) / sqrt(var + eps) * gamma + beta, with the batch statistics over N
+    and L in training and the running ones in evaluation. On small data (the 8.5k training
+    sentences of ``charcnn-sentiment``) the deep un-normalized stack under its N(0, 0.05)
+    weights stays at chance for every learning rate, batch size and dropout tried; with the
+    norm after each convolution it leaves chance within a few epochs. Each norm adds 2 * f
+    parameters and removes the conv's f biases: + 6 * f in all.
     """
 
     def __init__(
@@ -69,6 +82,7 @@ class CharCNN(Module):
         features: int = 256,
         hidden: int = 1024,
         dropout: float = 0.5,
+        batch_norm: bool = False,
         *,
         rng: np.random.Generator | None = None,
     ) -> None:
@@ -77,23 +91,16 @@ class CharCNN(Module):
         if _out_length(self.length) < 1:
             raise ValueError(f"char_cnn: length must be at least 123 characters, got {length}")
         a, f = len(self.alphabet), features
-        self.features = Sequential(
-            Conv1d(a, f, 7, rng=rng),
-            ReLU(),
-            MaxPool1d(3),
-            Conv1d(f, f, 7, rng=rng),
-            ReLU(),
-            MaxPool1d(3),
-            Conv1d(f, f, 3, rng=rng),
-            ReLU(),
-            Conv1d(f, f, 3, rng=rng),
-            ReLU(),
-            Conv1d(f, f, 3, rng=rng),
-            ReLU(),
-            Conv1d(f, f, 3, rng=rng),
-            ReLU(),
-            MaxPool1d(3),
-        )
+        self.batch_norm = bool(batch_norm)
+        layers: list[Module] = []
+        for i, (kernel, pool) in enumerate(_LAYERS):
+            layers.append(Conv1d(a if i == 0 else f, f, kernel, bias=not batch_norm, rng=rng))
+            if batch_norm:
+                layers.append(BatchNorm1d(f))
+            layers.append(ReLU())
+            if pool > 1:
+                layers.append(MaxPool1d(pool))
+        self.features = Sequential(*layers)
         self.flatten = Flatten()
         self.classifier = Sequential(
             Linear(_out_length(self.length) * f, hidden, rng=rng),
@@ -133,8 +140,14 @@ class CharCNN(Module):
 
 
 def char_cnn(
-    num_classes: int = 4, alphabet: str = ALPHABET, length: int = 1014, *, rng=None, **kwargs
+    num_classes: int = 4,
+    alphabet: str = ALPHABET,
+    length: int = 1014,
+    *,
+    batch_norm: bool = False,
+    rng=None,
+    **kwargs,
 ) -> CharCNN:
     """The "small" character CNN: 11,339,780 parameters at 4 classes, 70 characters,
-    length 1,014."""
-    return CharCNN(num_classes, alphabet, length, rng=rng, **kwargs)
+    length 1,014 (11,341,316 with ``batch_norm=True``)."""
+    return CharCNN(num_classes, alphabet, length, batch_norm=batch_norm, rng=rng, **kwargs)
