@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from types import TracebackType
 from typing import Any
@@ -119,6 +120,9 @@ def abort(code: int = 1) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     if _comm is not None:
+        # mpiexec forwards each rank's output through a proxy that Abort kills too: wait a
+        # moment, or the message that says why may never reach the terminal.
+        time.sleep(0.5)
         _comm.Abort(code)
     os._exit(code)
 
