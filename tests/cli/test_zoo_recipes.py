@@ -80,8 +80,8 @@ def test_shortened_zoo_recipe_reaches_its_own_threshold(
 @pytest.mark.slow
 def test_shortened_charcnn_run_leaves_chance(tmp_path: Path) -> None:
     # full default run (10 epochs, batch norm, ~165-220 s of CPU): 0.6225 test accuracy, below
-    # the TF-IDF baseline (0.7394); 3 epochs at batch 32 and lr 0.002 measured 0.5937 (~70-100
-    # CPU s); the un-normalized stack stays at chance (~0.50) on these sentences
+    # the TF-IDF baseline (0.7394); 3 epochs at batch 32 and lr 0.002 measured 0.5937 (54 CPU s,
+    # 28 s wall); the un-normalized stack stays at chance (~0.50) on these sentences
     run, results = train(
         "charcnn-sentiment", epochs=3, batch_size=32, lr=0.002, out=tmp_path / "c", verbose=0
     )
