@@ -16,6 +16,8 @@ from lamina.nn.linear import Flatten, Linear
 from lamina.nn.module import Module
 from lamina.nn.norm import BatchNorm1d
 from lamina.nn.pool import MaxPool1d
+from lamina.ops.lookup import embedding
+from lamina.ops.shape import permute
 
 __all__ = ["ALPHABET", "CharCNN", "char_cnn", "encode_chars"]
 
@@ -116,6 +118,11 @@ class CharCNN(Module):
                 init.normal_(m.weight, 0.0, 0.05, rng)
                 if m.bias is not None:
                     init.zeros_(m.bias)
+        # row c is the one-hot column of code c (row 0, any other character, all zeros); a
+        # buffer, so the lookup is part of the graph (and of an ONNX export), not of state_dict
+        dt = self.features[0].weight.dtype
+        table = np.concatenate([np.zeros((1, a), dt), np.eye(a, dtype=dt)])
+        self.register_buffer("one_hot_table", table, persistent=False)
 
     def one_hot(self, x: Tensor | np.ndarray) -> Tensor:
         """(N, length) codes to (N, len(alphabet), length) one-hot floats (code 0: zeros)."""
@@ -126,12 +133,10 @@ class CharCNN(Module):
                 f"CharCNN: expected codes of shape (N, {n}) or one-hot (N, {a}, {n}), "
                 f"got {codes.shape}"
             )
-        dt = self.features[0].weight.dtype
-        eye = np.concatenate([np.zeros((1, a), dt), np.eye(a, dtype=dt)])
         idx = codes.astype(np.int64)
         if idx.min(initial=0) < 0 or idx.max(initial=0) > a:
             raise ValueError(f"CharCNN: character codes must be in [0, {a}]")
-        return Tensor._wrap(np.ascontiguousarray(eye[idx].transpose(0, 2, 1)))
+        return permute(embedding(idx, self.one_hot_table), (0, 2, 1))
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim != 3:

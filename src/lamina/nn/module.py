@@ -141,7 +141,9 @@ class Module:
         self.__dict__.pop(name, None)
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+    def register_buffer(
+        self, name: str, tensor: Tensor | np.ndarray | None, persistent: bool = True
+    ) -> None:
         """Register a non-trained tensor; persistent buffers are part of ``state_dict``."""
         owner = f"{type(self).__name__}.register_buffer"
         _check_name(owner, "buffer", name)

@@ -64,13 +64,34 @@ class Trace:
     nodes: list[Function]
 
 
+@contextlib.contextmanager
+def _recorded_tables(model: Any) -> Iterator[None]:
+    """Non-persistent float buffers (constant tables a forward reads, such as a one-hot
+    table) require grad while tracing, so the ops that read them are recorded and the tables
+    export as initializers; a persistent buffer (running statistics) is left as it is."""
+    tables = [
+        b
+        for m in (model.modules() if hasattr(model, "modules") else ())
+        for name, b in m._buffers.items()
+        if b is not None and name in m._non_persistent and b.dtype.kind == "f"
+        if not b.requires_grad
+    ]
+    for b in tables:
+        b.requires_grad = True
+    try:
+        yield
+    finally:
+        for b in tables:
+            b.requires_grad = False
+
+
 def trace(model: Any, arrays: list[np.ndarray]) -> Trace:
     """Run ``model`` on ``arrays`` with a graph recorded (parameters require grad)."""
     inputs = [Tensor(a) for a in arrays]
     for t in inputs:
         if t.dtype.kind == "f":
             t.requires_grad = True
-    with _recording(), whole_sequence_scans(), enable_grad():
+    with _recording(), whole_sequence_scans(), enable_grad(), _recorded_tables(model):
         out = model(*inputs)
     outputs = list(out) if isinstance(out, (tuple, list)) else [out]
     for i, o in enumerate(outputs):
