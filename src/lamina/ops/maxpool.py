@@ -30,12 +30,19 @@ class MaxPool(Function):
     """y[n, c, p, q] = max over window (p, q) of x_pad (padding is -inf).
 
     dx = g at the first argmax of each window (MaxScatter); MaxScatter's backward gathers.
+    A window holding NaN has NaN for its max, and its last NaN takes the gradient, as in
+    PyTorch.
     """
 
     def forward(ctx, x, geom):
         win = _window_matrix(x, geom, -np.inf)
-        ctx.geom, ctx.k = geom, win.argmax(axis=-1)
-        return np.take_along_axis(win, ctx.k[..., None], -1)[..., 0]
+        k = win.argmax(axis=-1)
+        nan = np.isnan(win)
+        if nan.any():
+            last = win.shape[-1] - 1 - nan[..., ::-1].argmax(axis=-1)
+            k = np.where(nan.any(axis=-1), last, k)
+        ctx.geom, ctx.k = geom, k
+        return np.take_along_axis(win, k[..., None], -1)[..., 0]
 
     def backward(ctx, g):
         return MaxScatter.apply(g, k=ctx.k, geom=ctx.geom)

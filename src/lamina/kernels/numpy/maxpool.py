@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from lamina.kernels import register
-from lamina.kernels.numpy.im2col import padded, windows
+from lamina.kernels.numpy.im2col import padded
 
 __all__: list[str] = []
 
@@ -22,13 +22,6 @@ __all__: list[str] = []
 def _channels_first(x: np.ndarray) -> bool:
     """Whether x (N, C, H, W) lies in memory as (C, N, H, W), as convolution outputs do."""
     return x.shape[0] > 1 and x.shape[1] > 1 and x.strides[1] > x.strides[0]
-
-
-def _window_matrix(x: np.ndarray, geom: Any, fill: float, cf: bool) -> np.ndarray:
-    """Every window of the padded x as a row: (A, B, Ho, Wo, kh*kw), (A, B) = (C, N) if cf."""
-    v = windows(padded(x, geom, fill, channels_first=cf), geom, "pool")
-    v = v.transpose(1, 0, 2, 3, 4, 5) if cf else v
-    return np.ascontiguousarray(v).reshape(*v.shape[:4], -1)
 
 
 def _tiles(geom: Any) -> bool:
@@ -48,26 +41,37 @@ def _tile_parts(x: np.ndarray, geom: Any) -> list[np.ndarray]:
     return [x[:, :, i : ho * kh : kh, j : wo * kw : kw] for i in range(kh) for j in range(kw)]
 
 
-def _tile_max(x: np.ndarray, geom: Any) -> tuple[np.ndarray, np.ndarray]:
-    """The max of tiling windows and its first offset, from kh*kw strided views of x.
+def _offset_parts(xp: np.ndarray, geom: Any) -> list[np.ndarray]:
+    """For any windows, the strided view of the padded xp that kernel offset (i, j) touches,
+    offset by offset: window (p, q)'s element at offset o is part o at (p, q)."""
+    (kh, kw) = geom.kernel
+    return [xp[:, :, r, c] for r, c in (geom.slices(i, j) for i in range(kh) for j in range(kw))]
 
-    The max propagates NaN as ``argmax`` does; a NaN window's offset is 0 here.
-    """
-    parts = _tile_parts(x, geom)
-    if len(parts) == 4:  # 2 x 2: a pairwise tournament, ties to the earlier offset
+
+def _window_max(parts: list[np.ndarray], offsets: bool) -> tuple[np.ndarray | None, np.ndarray]:
+    """The max over windows given offset by offset, and (with ``offsets``) the first offset
+    that holds it: NaN propagates, and a NaN window points at its last NaN, as PyTorch's
+    kernels do. One pass per offset over the output, no copy of the windows."""
+    if len(parts) == 4 and offsets:  # 2 x 2: a pairwise tournament, ties to the earlier offset
         a, b, c, d = parts
         top, bottom = np.maximum(a, b), np.maximum(c, d)
         right = np.greater(b, a).view(np.uint8)
         lower = np.greater(d, c).view(np.uint8)
         lower += 2
         k = np.where(np.greater(bottom, top), lower, right)
-        return k, np.maximum(top, bottom, out=top)
-    y = parts[0].copy()
-    for part in parts[1:]:
-        np.maximum(y, part, out=y)
-    k = np.zeros(y.shape, np.uint8)
-    for o in range(len(parts) - 1, -1, -1):  # last to first, so the first equal offset wins
-        np.copyto(k, o, where=parts[o] == y)
+        y = np.maximum(top, bottom, out=top)
+    else:
+        y = parts[0].copy()
+        for part in parts[1:]:
+            np.maximum(y, part, out=y)
+        if not offsets:
+            return None, y
+        k = np.zeros(y.shape, np.uint8)
+        for o in range(len(parts) - 1, -1, -1):  # last to first: the first equal offset wins
+            np.copyto(k, o, where=parts[o] == y)
+    if np.isnan(y).any():  # NaN equals nothing: point NaN windows at their last NaN
+        for o, part in enumerate(parts):
+            np.copyto(k, o, where=np.isnan(part))
     return k, y
 
 
@@ -98,14 +102,15 @@ class MaxPool:
     """y = max over each window, in x's own layout; dx = g at the first argmax."""
 
     def forward(ctx, x, geom):
-        ctx.geom, ctx.cf = geom, _channels_first(x)
+        ctx.geom, cf = geom, _channels_first(x)
+        ctx.cf = cf
         if _tiles(geom):
-            ctx.k, y = _tile_max(x.transpose(1, 0, 2, 3) if ctx.cf else x, geom)
-            return y.transpose(1, 0, 2, 3) if ctx.cf else y
-        win = _window_matrix(x, geom, -np.inf, ctx.cf)
-        ctx.k = k = win.argmax(axis=-1)
-        y = np.take_along_axis(win, k[..., None], -1)[..., 0]
-        return y.transpose(1, 0, 2, 3) if ctx.cf else y
+            parts = _tile_parts(x.transpose(1, 0, 2, 3) if cf else x, geom)
+        else:
+            xp = padded(x, geom, -np.inf, channels_first=cf)
+            parts = _offset_parts(xp.transpose(1, 0, 2, 3) if cf else xp, geom)
+        ctx.k, y = _window_max(parts, offsets=ctx.grad_enabled)
+        return y.transpose(1, 0, 2, 3) if cf else y
 
     def backward(ctx, g):
         return _scatter(g, ctx.k, ctx.cf, ctx.geom)
