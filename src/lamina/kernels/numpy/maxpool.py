@@ -101,7 +101,7 @@ def _scatter(g: np.ndarray, k: np.ndarray, cf: bool, geom: Any) -> np.ndarray:
 class MaxPool:
     """y = max over each window, in x's own layout; dx = g at the first argmax."""
 
-    def forward(ctx, x, geom):
+    def forward(ctx: Any, x, geom):
         ctx.geom, cf = geom, _channels_first(x)
         ctx.cf = cf
         if _tiles(geom):
@@ -112,7 +112,7 @@ class MaxPool:
         ctx.k, y = _window_max(parts, offsets=ctx.grad_enabled)
         return y.transpose(1, 0, 2, 3) if cf else y
 
-    def backward(ctx, g):
+    def backward(ctx: Any, g):
         return _scatter(g, ctx.k, ctx.cf, ctx.geom)
 
 
