@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from lamina.cli.layers import parse_layer, parse_layers
-from lamina.cli.recipe_file import tomllib
+from lamina.cli.recipe_file import RecipeError, check_recipe, tomllib
 from lamina.cli.recipes import RECIPES
 from lamina.serialization import load
 
@@ -235,3 +235,14 @@ def test_layer_strings_are_parsed_as_literals_never_evaluated() -> None:
             parse_layer(text)
     with pytest.raises(ValueError, match=r"layer 'Linear\(0, 3\)': Linear"):
         parse_layers(["Linear(0, 3)"])
+
+
+@pytest.mark.parametrize("name", ["seq2seq-dates", "g2p-cmudict", "tagger-turkish"])
+def test_own_loop_recipes_refuse_what_their_loop_does_not_do(name: str) -> None:
+    spec = RECIPES[name].spec
+    assert spec["schedule"]["name"] == "constant"  # what the loop does, stated in the config
+    asks = {"optimizer": "sgd", "schedule": {"name": "cosine"}, "weight_decay": 0.1, "patience": 2}
+    with pytest.raises(RecipeError) as caught:
+        check_recipe({**spec, **asks}, "mine.toml")
+    for key in asks:
+        assert f"{key}: {spec['task']} recipes train with Adam at a constant" in str(caught.value)

@@ -294,11 +294,16 @@ def check_recipe(recipe: Any, source: str) -> dict[str, Any]:
         data = _table(problems, "data", data, DATA)
         if ("source" in data) == ("path" in data):
             problems.append("data: expected exactly one of 'source' (built-in) or 'path' (a file)")
-    schedule = recipe.get("schedule", {"name": "cosine"})
+    task = recipe.get("task")
+    own_loop = task in OWN_LOOP_TASKS
+    default_schedule = "constant" if own_loop else "cosine"
+    schedule = recipe.get("schedule", {"name": default_schedule})
     if isinstance(schedule, str):
         schedule = {"name": schedule}
     recipe["schedule"] = _table(problems, "schedule", schedule, SCHEDULE)
-    recipe["schedule"].setdefault("name", "cosine")
+    recipe["schedule"].setdefault("name", default_schedule)
+    if own_loop:
+        _check_own_loop(problems, task, recipe)
     if "augment" in recipe:
         _table(problems, "augment", recipe["augment"], AUGMENT)
     if recipe.get("momentum") and str(recipe.get("optimizer", "adam")).lower() not in (
@@ -312,6 +317,22 @@ def check_recipe(recipe: Any, source: str) -> dict[str, Any]:
             f"recipe: " + "; ".join(problems)
         )
     return {**DEFAULTS, **recipe}
+
+
+# Tasks trained by a loop of their own (lamina.cli.seq2seq_runs, lamina.cli.sequence_runs):
+# Adam at a constant learning rate, no weight decay, no early stopping.
+OWN_LOOP_TASKS = ("translation", "tagging")
+
+
+def _check_own_loop(problems: list[str], task: str, recipe: dict[str, Any]) -> None:
+    why = f"{task} recipes train with Adam at a constant learning rate"
+    if str(recipe.get("optimizer", "adam")).lower() != "adam":
+        problems.append(f"optimizer: {why}, got {recipe['optimizer']!r}")
+    if recipe["schedule"]["name"] != "constant":
+        problems.append(f"schedule: {why}, got {recipe['schedule']['name']!r}")
+    for key in ("weight_decay", "momentum", "patience"):
+        if recipe.get(key):
+            problems.append(f"{key}: {why}, which takes no {key}")
 
 
 def _table_check(v: Any) -> str | None:  # the tables are checked key by key afterwards
