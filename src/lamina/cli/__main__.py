@@ -96,7 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="sample among the K most probable tokens only (1: greedy; default: all)",
     )
-    tr = sub.add_parser("translate", help="decode text with a seq2seq run (seq2seq-dates, g2p-cmudict)")
+    tr = sub.add_parser(
+        "translate", help="decode text with a seq2seq run (seq2seq-dates, g2p-cmudict)"
+    )
     tr.add_argument("run")
     tr.add_argument("text", nargs="+")
     tr.add_argument("--beam", type=int, help="beam search of this width (default: greedy)")
