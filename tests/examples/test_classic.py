@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _scripts import run_example
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "classic"
 
 
-def run_example(name: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-W", "error", str(EXAMPLES / name), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+def run(name: str, *args: str) -> str:
+    return run_example(EXAMPLES / name, *args, warnings_as_errors=True)
 
 
 def _rows(output: str, first: str) -> list[list[str]]:
@@ -28,7 +20,7 @@ def _rows(output: str, first: str) -> list[list[str]]:
 
 
 def test_normal_equation_and_gradient_descent_agree() -> None:
-    out = run_example("normal_equation_vs_gd.py")
+    out = run("normal_equation_vs_gd.py")
     rows = {r[0]: [float(v) for v in r[1:4]] for r in _rows(out, "normal") + _rows(out, "gd")}
     assert rows["gd"] == pytest.approx(rows["normal"], abs=1e-4)
     assert rows["normal"][:2] == pytest.approx([4.0, 3.0], abs=0.2)  # y = 4 + 3x + noise
@@ -36,7 +28,7 @@ def test_normal_equation_and_gradient_descent_agree() -> None:
 
 
 def test_lasso_zeroes_coefficients_as_alpha_grows() -> None:
-    out = run_example("lasso_sparsity.py")
+    out = run("lasso_sparsity.py")
     rows = [line.split() for line in out.splitlines()[1:]]
     lasso_zeros = [int(r[1]) for r in rows]
     assert lasso_zeros == sorted(lasso_zeros) and lasso_zeros[0] == 0 and lasso_zeros[-1] == 10
@@ -45,7 +37,7 @@ def test_lasso_zeroes_coefficients_as_alpha_grows() -> None:
 
 def test_ridge_bias_variance_curve(tmp_path: Path) -> None:
     image = tmp_path / "ridge_bias_variance.png"
-    out = run_example("ridge_bias_variance.py", "--out", str(tmp_path))
+    out = run("ridge_bias_variance.py", "--out", str(tmp_path))
     rows = [[float(v) for v in line.split()] for line in out.splitlines()[1:11]]
     train = [r[1] for r in rows]
     val = [r[2] for r in rows]
@@ -56,7 +48,7 @@ def test_ridge_bias_variance_curve(tmp_path: Path) -> None:
 
 
 def test_logistic_softmax_newton_and_gd_reach_the_same_cost() -> None:
-    out = run_example("logistic_softmax.py")
+    out = run("logistic_softmax.py")
     for problem in ("binary", "3-class"):
         rows = {r[1]: r for r in _rows(out, problem)}
         assert float(rows["gd"][3]) == pytest.approx(float(rows["newton"][3]), abs=1e-5)
@@ -64,7 +56,7 @@ def test_logistic_softmax_newton_and_gd_reach_the_same_cost() -> None:
 
 
 def test_lda_separates_where_pca_does_not() -> None:
-    out = run_example("pca_lda.py")
+    out = run("pca_lda.py")
     spread = {
         m.group(1): max(map(float, m.group(2).split(","))) - min(map(float, m.group(2).split(",")))
         for m in re.finditer(r"(PCA|LDA) first direction, class means: \[(.*)\]", out)
@@ -74,7 +66,7 @@ def test_lda_separates_where_pca_does_not() -> None:
 
 
 def test_confusion_matrix_rates_follow_the_formulas_and_the_threshold_trades_them() -> None:
-    out = run_example("confusion_matrix.py")
+    out = run("confusion_matrix.py")
     assert "course table: accuracy 0.7513 precision 0.6242 recall 0.8810" in out
     rows = re.findall(
         r"threshold (\S+): tp (\d+) fn (\d+) fp (\d+) tn (\d+); accuracy (\S+) "
@@ -91,7 +83,7 @@ def test_confusion_matrix_rates_follow_the_formulas_and_the_threshold_trades_the
 
 
 def test_gradient_descent_needs_scaled_features() -> None:
-    out = run_example("feature_scaling.py")
+    out = run("feature_scaling.py")
     raw, scaled = re.search(r"condition number raw (\S+) scaled (\S+)", out).groups()
     assert float(raw) > 1e6 and float(scaled) < 10
     steps = re.search(r"steps raw (\d+) .* scaled (\d+)", out)

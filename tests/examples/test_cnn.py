@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _scripts import run_example
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cnn"
 
 
 def run(name: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_example(EXAMPLES / name, *args)
 
 
 def pairs(out: str, key: str, a: str, b: str) -> list[tuple[str, str]]:

@@ -1,23 +1,18 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _scripts import run_example
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "nlp" / "text_walkthrough.py"
 
 
 @pytest.mark.slow  # word2vec and n-gram models on the Python docs corpus (~2 s of CPU)
 def test_text_walkthrough_runs_and_reports_each_stage():
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLE)], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
+    out = run_example(EXAMPLE)
     for stage in (
         "tokens:",
         "tf-idf:",
@@ -35,11 +30,7 @@ EXAMPLES = EXAMPLE.parent
 
 
 def run(name: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_example(EXAMPLES / name)
 
 
 def test_three_tokenizers_and_normalization_on_the_course_sentence() -> None:

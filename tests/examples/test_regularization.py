@@ -5,28 +5,17 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _scripts import number, run_example
 
 PART = Path(__file__).resolve().parents[2] / "examples" / "regularization"
 
 
 def run(name: str, out: Path | None = None) -> str:
     """Run one example as a script (as a learner would) and return what it printed."""
-    cmd = [sys.executable, str(PART / f"{name}.py")]
-    if out is not None:
-        cmd += ["--out", str(out)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
-
-
-def number(stdout: str, key: str) -> float:
-    """The value of the line ``<key> = <number>`` the example printed."""
-    match = re.search(rf"^{re.escape(key)} = (\S+)$", stdout, re.MULTILINE)
-    assert match, f"no line {key!r} = ... in:\n{stdout}"
-    return float(match.group(1))
+    return run_example(PART / f"{name}.py", *([] if out is None else ["--out", str(out)]))
 
 
 @pytest.mark.slow

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _scripts import run_example
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vision" / "kernels_photo.py"
 
 
 @pytest.mark.slow  # ~6 s of CPU (a subprocess importing matplotlib and scikit-learn)
 def test_kernels_example_writes_a_png_grid_of_the_filtered_photograph(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, str(EXAMPLE), "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    out = run_example(EXAMPLE, "--out", str(tmp_path))
     png = tmp_path / "kernels.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 100_000
     mean_edge = float(out.split("mean ")[1].split(",")[0])
@@ -28,11 +21,7 @@ def test_kernels_example_writes_a_png_grid_of_the_filtered_photograph(tmp_path: 
 
 
 def run(name: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLE.parent / name)], capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_example(EXAMPLE.parent / name)
 
 
 def test_edge_kernels_on_the_course_images() -> None:
