@@ -58,8 +58,6 @@ def test_package_init_copies_no_name(init: Path) -> None:
 @pytest.mark.parametrize("init", INITS, ids=_package)
 def test_package_exports_resolve(init: Path) -> None:
     name = _package(init)
-    if name.startswith("lamina.kernels.numba"):
-        pytest.importorskip("numba")
     package = importlib.import_module(name)
     missing = [n for n in getattr(package, "__all__", ()) if not hasattr(package, n)]
     assert not missing, f"{name}.__all__ names what it does not hold: {missing}"
